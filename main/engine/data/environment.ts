@@ -1,0 +1,515 @@
+// One execution environment: a sandbox hosting one function version, one
+// invocation at a time. Its state is an explicit machine (TRANSITIONS); the
+// init's frames drive it. Failures follow Lambda: a timeout, crash or OOM
+// resets the runtime (re-init on the next invoke) and keeps /tmp.
+import { randomBytes } from 'node:crypto';
+import { encodeInvoke, encodeKill, encodeShutdown, encodeStart, type CallTimes, type InitMessage } from '../sandbox/channel.js';
+import { cpusForMemory, type DockerSandbox } from '../sandbox/docker-sandbox.js';
+import { bootstrapArgv } from '../runtimes.js';
+import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
+import { LogStream, ms2, reportLine, tailBase64 } from '../telemetry/logs.js';
+import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
+
+const TRANSITIONS: Record<EnvState, readonly EnvState[]> = {
+  starting: ['initializing', 'shuttingDown', 'gone'],
+  initializing: ['invoking', 'idle', 'shuttingDown', 'gone'],
+  invoking: ['idle', 'shuttingDown', 'gone'],
+  idle: ['invoking', 'initializing', 'frozen', 'shuttingDown', 'gone'],
+  frozen: ['invoking', 'initializing', 'shuttingDown', 'gone'],
+  shuttingDown: ['gone'],
+  gone: [],
+};
+
+/** Lambda's INIT phase limit before it retries init inside the invoke. */
+const INIT_LIMIT_MS = 10_000;
+/** Response size limit the init enforces (Lambda's own figure). */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+export interface EnvironmentOptions {
+  /** Idle time before the env is frozen; short so back-to-back invokes never pay for a thaw. */
+  freezeAfterMs: number;
+  /** Idle time before the env is reclaimed (shut down). */
+  keepAliveMs: number;
+  /** Extra variables every env gets (credentials of the workbench). */
+  platformEnv: Record<string, string>;
+}
+
+type Phase = 'init' | 'restart' | 'invoke' | 'report' | 'done';
+
+/** One invocation's progress through this env. */
+interface Run {
+  inv: Invocation;
+  phase: Phase;
+  coldStart: boolean;
+  resolve: (o: InvokeOutcome) => void;
+  /** This invocation's log block (written to the stream when complete). */
+  log: string[];
+  initStartNs: bigint;
+  initDurationMs?: number;
+  /** Report Init Duration (first init of this env only). */
+  reportInit: boolean;
+  /** Monotonic deadline of the invoke phase, once it started. */
+  deadlineNs?: bigint;
+  timer?: NodeJS.Timeout;
+  outcome?: InvokeOutcome;
+  durationMs: number;
+  status?: 'timeout' | 'error';
+  errorType?: string;
+  resolved: boolean;
+}
+
+const now = (): bigint => process.hrtime.bigint();
+const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
+const isoNow = (): string => new Date().toISOString();
+
+function platformError(errorType: string, errorMessage: string): Buffer {
+  return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+}
+
+export class ExecutionEnvironment {
+  readonly id = randomBytes(8).toString('hex');
+  readonly log: LogStream;
+  state: EnvState = 'starting';
+  /** Set once the first invocation has reported (Init Duration appears only then). */
+  private initReported = false;
+  private runtimeAlive = false;
+  private runtimeStarts = 0;
+  private maxMemoryKb = 0;
+  private run: Run | null = null;
+  /** A run whose response went out and whose REPORT waits for the MEMORY frame. */
+  private reporting: Run | null = null;
+  private idleSince = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private freezing: Promise<void> | null = null;
+  private pendingCause: EnvCause;
+  private readonly memoryMb: number;
+
+  constructor(
+    readonly sandbox: DockerSandbox,
+    readonly fv: FunctionVersion,
+    private readonly events: EventLog,
+    private readonly opts: EnvironmentOptions,
+    cause: EnvCause,
+    /** Called whenever the env can take another invocation, or is gone. */
+    private readonly onAvailable: (env: ExecutionEnvironment) => void,
+  ) {
+    this.memoryMb = fv.memorySize;
+    this.pendingCause = cause;
+    this.log = new LogStream(`/aws/lambda/${fv.functionName}`, fv.version);
+    this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
+    sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));
+    sandbox.channel.on('close', () => this.onChannelClosed());
+  }
+
+  get busy(): boolean {
+    return this.run !== null;
+  }
+
+  private setState(to: EnvState, cause: EnvCause): void {
+    const from = this.state;
+    if (from === to) return;
+    if (!TRANSITIONS[from].includes(to)) throw new Error(`env ${this.id}: illegal transition ${from} → ${to} (${cause})`);
+    this.state = to;
+    this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: this.fv.functionName, version: this.fv.version, from, to, cause });
+  }
+
+  /** Runs one invocation; the caller must have taken this env from the pool (it is not busy). */
+  async invoke(inv: Invocation): Promise<InvokeOutcome> {
+    if (this.run) throw new Error(`env ${this.id} is busy`);
+    if (this.state === 'gone' || this.state === 'shuttingDown') throw new Error(`env ${this.id} is ${this.state}`);
+    const coldStart = !this.runtimeAlive;
+    let resolve!: (o: InvokeOutcome) => void;
+    const done = new Promise<InvokeOutcome>((r) => (resolve = r));
+    const run: Run = { inv, phase: 'init', coldStart, resolve, log: [], initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
+    this.run = run;
+    if (this.state === 'frozen') {
+      if (this.freezing) await this.freezing;
+      await this.sandbox.thaw();
+    }
+    if (this.runtimeAlive) this.dispatch(run, 'invoke');
+    else this.startRuntime(run, this.pendingCause);
+    return done;
+  }
+
+  /** Starts the runtime for an invocation (cold start or re-init after a reset). */
+  private startRuntime(run: Run, cause: EnvCause): void {
+    const fv = this.fv;
+    this.setState('initializing', cause);
+    run.phase = 'init';
+    run.reportInit = !this.initReported;
+    if (this.runtimeStarts === 0) {
+      run.log.push(`INIT_START Runtime Version: ${fv.runtime.id}.workbench\tRuntime Version ARN: arn:aws:lambda:${fv.region}::runtime:workbench-${fv.runtime.id}\n`);
+    }
+    this.runtimeStarts++;
+    // Lambda gives the INIT phase more CPU than small functions get while invoking.
+    this.sandbox.setCpus(Math.max(1, cpusForMemory(this.memoryMb)));
+    run.initStartNs = now();
+    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(fv.runtime), env: this.runtimeEnv() }));
+    const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
+    run.timer = setTimeout(() => this.onInitTimeout(run), limit);
+  }
+
+  private runtimeEnv(): Record<string, string> {
+    const fv = this.fv;
+    const family = fv.runtime.family;
+    return {
+      PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+      LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      ...(family === 'nodejs'
+        ? { NODE_PATH: `/opt/nodejs/node${fv.runtime.nodeMajor}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task` }
+        : {}),
+      ...(family === 'python' ? { PYTHONPATH: '/var/runtime' } : {}),
+      ...fv.environment,
+      ...this.opts.platformEnv,
+      _HANDLER: fv.handler,
+      AWS_REGION: fv.region,
+      AWS_DEFAULT_REGION: fv.region,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fv.runtime.id}`,
+      AWS_LAMBDA_FUNCTION_NAME: fv.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: fv.version,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fv.memorySize),
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: this.log.group,
+      AWS_LAMBDA_LOG_STREAM_NAME: this.log.name,
+      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
+      LAMBDA_TASK_ROOT: '/var/task',
+      LAMBDA_RUNTIME_DIR: '/var/runtime',
+    };
+  }
+
+  private dispatch(run: Run, cause: EnvCause): void {
+    const inv = run.inv;
+    this.setState('invoking', cause);
+    run.phase = 'invoke';
+    const remainingMs = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : this.fv.timeout * 1000;
+    if (run.deadlineNs === undefined) run.deadlineNs = now() + BigInt(Math.round(remainingMs * 1e6));
+    let headers =
+      `Lambda-Runtime-Aws-Request-Id: ${inv.requestId}\r\n` +
+      `Lambda-Runtime-Deadline-Ms: ${Date.now() + Math.round(remainingMs)}\r\n` +
+      `Lambda-Runtime-Invoked-Function-Arn: ${inv.invokedArn}\r\n` +
+      `Lambda-Runtime-Trace-Id: ${inv.traceId}\r\n` +
+      'Content-Type: application/json\r\n';
+    if (inv.clientContext) headers += `Lambda-Runtime-Client-Context: ${inv.clientContext}\r\n`;
+    if (inv.cognitoIdentity) headers += `Lambda-Runtime-Cognito-Identity: ${inv.cognitoIdentity}\r\n`;
+    run.log.push(`START RequestId: ${inv.requestId} Version: ${this.fv.version}\n`);
+    run.timer = setTimeout(() => this.onInvokeTimeout(run), remainingMs);
+    this.sandbox.channel.send(encodeInvoke(inv.requestId, headers, inv.payload));
+  }
+
+  private onMessage(m: InitMessage): void {
+    const run = this.run;
+    switch (m.type) {
+      case 'log': {
+        const text = m.data.toString('utf8');
+        const target = run ?? this.reporting;
+        if (target) target.log.push(text);
+        else this.log.append(text);
+        return;
+      }
+      case 'initDone':
+        if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
+        clearTimeout(run.timer);
+        this.runtimeAlive = true;
+        this.sandbox.setCpus(cpusForMemory(this.memoryMb));
+        if (run.phase === 'init') run.initDurationMs = nsToMs(m.ts - run.initStartNs);
+        this.dispatch(run, 'invoke');
+        return;
+      case 'initError':
+        if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
+        return this.onInitError(run, m.ts, m.errorType, m.body);
+      case 'response':
+      case 'error':
+      case 'tooLarge':
+        if (!run || run.phase !== 'invoke' || m.requestId !== run.inv.requestId) return;
+        return this.onResult(run, m);
+      case 'memory':
+        this.maxMemoryKb = Math.max(this.maxMemoryKb, m.maxKb);
+        if (this.reporting && this.reporting.inv.requestId === m.requestId) this.finishReport(this.reporting);
+        return;
+      case 'exit':
+        return this.onRuntimeExit(m.code, m.signal, m.oomKilled, m.killed);
+      case 'fatal':
+        this.log.append(`[workbench] the init failed: ${m.message}\n`);
+        return;
+      case 'hello':
+        return;
+    }
+  }
+
+  private onResult(run: Run, m: Extract<InitMessage, { type: 'response' | 'error' | 'tooLarge' }>): void {
+    clearTimeout(run.timer);
+    run.durationMs = durationOf(m.times);
+    const base = { requestId: run.inv.requestId, executedVersion: this.fv.version, coldStart: run.coldStart, envId: this.id };
+    if (m.type === 'response') {
+      run.outcome = { ...base, payload: m.body };
+    } else if (m.type === 'error') {
+      run.status = 'error';
+      run.errorType = m.errorType || 'Unhandled';
+      run.outcome = { ...base, payload: m.body, functionError: 'Unhandled', errorType: run.errorType };
+    } else {
+      run.status = 'error';
+      run.errorType = 'Function.ResponseSizeTooLarge';
+      run.outcome = {
+        ...base,
+        functionError: 'Unhandled',
+        errorType: run.errorType,
+        payload: platformError(run.errorType, `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`),
+      };
+    }
+    // The response goes out now; END and REPORT follow when the MEMORY frame arrives.
+    run.phase = 'report';
+    this.reporting = run;
+    this.run = null;
+    if (!run.inv.tail) this.resolveRun(run);
+    this.becomeAvailable();
+  }
+
+  private finishReport(run: Run): void {
+    this.reporting = null;
+    this.writeEndAndReport(run);
+    this.resolveRun(run);
+  }
+
+  private writeEndAndReport(run: Run): void {
+    const id = run.inv.requestId;
+    run.log.push(`END RequestId: ${id}\n`);
+    const reportInit = run.reportInit && run.initDurationMs !== undefined;
+    run.log.push(
+      reportLine({
+        requestId: id,
+        durationMs: run.durationMs,
+        billedMs: Math.max(1, Math.ceil(run.durationMs)),
+        memorySizeMb: this.memoryMb,
+        maxMemoryUsedMb: Math.min(this.memoryMb, Math.ceil(this.maxMemoryKb / 1024)),
+        initDurationMs: reportInit ? run.initDurationMs : undefined,
+        status: run.status,
+        errorType: run.status === 'error' ? run.errorType : undefined,
+      }),
+    );
+    if (run.reportInit) this.initReported = true;
+    this.events.record({
+      kind: 'phase',
+      at: Date.now(),
+      envId: this.id,
+      functionName: this.fv.functionName,
+      phase: 'invoke',
+      requestId: id,
+      durationMs: run.durationMs,
+      status: run.status === 'timeout' ? 'timeout' : run.status === 'error' ? 'error' : 'success',
+      errorType: run.errorType,
+    });
+    run.phase = 'done';
+    this.log.append(run.log.join(''));
+  }
+
+  private resolveRun(run: Run): void {
+    if (run.resolved || !run.outcome) return;
+    run.resolved = true;
+    if (run.inv.tail) run.outcome.logResult = tailBase64(run.log.join(''));
+    run.resolve(run.outcome);
+  }
+
+  /** Ends a run that failed without a normal response: the platform answers for the function. */
+  private failRun(run: Run, errorType: string, errorMessage: string, status: 'timeout' | 'error', logLines: string): void {
+    clearTimeout(run.timer);
+    if (run.phase === 'init' || run.phase === 'restart') run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
+    run.log.push(logLines);
+    run.status = status;
+    run.errorType = errorType;
+    run.outcome = {
+      requestId: run.inv.requestId,
+      payload: platformError(errorType, errorMessage),
+      functionError: 'Unhandled',
+      errorType,
+      executedVersion: this.fv.version,
+      coldStart: run.coldStart,
+      envId: this.id,
+    };
+    this.run = null;
+    this.writeEndAndReport(run);
+    this.resolveRun(run);
+  }
+
+  private onInitError(run: Run, ts: bigint, errorType: string, body: Buffer): void {
+    clearTimeout(run.timer);
+    const type = errorType || 'Runtime.Unknown';
+    const initMs = nsToMs(ts - run.initStartNs);
+    run.log.push(`INIT_REPORT Init Duration: ${ms2(initMs)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`);
+    run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
+    run.status = 'error';
+    run.errorType = type;
+    run.durationMs = initMs;
+    run.outcome = {
+      requestId: run.inv.requestId,
+      payload: body.length ? body : platformError(type, 'The runtime failed to initialize.'),
+      functionError: 'Unhandled',
+      errorType: type,
+      executedVersion: this.fv.version,
+      coldStart: run.coldStart,
+      envId: this.id,
+    };
+    this.run = null;
+    this.writeEndAndReport(run);
+    this.resolveRun(run);
+    // The runtime normally exits after reporting; make sure it does, then the env is free again.
+    this.pendingCause = 'init-error';
+    this.awaitingExit = true;
+    this.sandbox.channel.send(encodeKill());
+  }
+
+  private awaitingExit = false;
+
+  private onInitTimeout(run: Run): void {
+    if (this.run !== run) return;
+    if (run.phase === 'init') {
+      // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried
+      // inside the invoke, counted against the function timeout.
+      run.log.push(`INIT_REPORT Init Duration: ${ms2(INIT_LIMIT_MS)} ms\tPhase: init\tStatus: timeout\n`);
+      run.phase = 'restart';
+      run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
+      this.awaitingExit = true;
+      this.sandbox.channel.send(encodeKill());
+      return;
+    }
+    this.onInvokeTimeout(run);
+  }
+
+  private onInvokeTimeout(run: Run): void {
+    if (this.run !== run) return;
+    const secs = this.fv.timeout.toFixed(2);
+    run.durationMs = this.fv.timeout * 1000;
+    this.failRun(
+      run,
+      'Sandbox.Timedout',
+      `RequestId: ${run.inv.requestId} Error: Task timed out after ${secs} seconds`,
+      'timeout',
+      `${isoNow()} ${run.inv.requestId} Task timed out after ${secs} seconds\n`,
+    );
+    this.pendingCause = 'after-timeout';
+    this.awaitingExit = true;
+    this.sandbox.channel.send(encodeKill());
+  }
+
+  private onRuntimeExit(code: number, signal: number, oomKilled: boolean, killed: boolean): void {
+    this.runtimeAlive = false;
+    const run = this.run;
+    if (this.awaitingExit) {
+      this.awaitingExit = false;
+      if (run && run.phase === 'restart') {
+        run.initStartNs = now();
+        this.startRuntime(run, 'reset');
+        return;
+      }
+      this.becomeAvailable();
+      return;
+    }
+    if (killed) return;
+    const oom = oomKilled || this.sandbox.oomKills() > 0 && signal === 9;
+    const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
+    const how = signal > 0 ? `signal: ${signalName(signal)}` : `exit status ${code}`;
+    this.pendingCause = oom ? 'after-out-of-memory' : 'after-crash';
+    if (oom) this.maxMemoryKb = this.memoryMb * 1024;
+    if (run) {
+      const msg = `RequestId: ${run.inv.requestId} Error: Runtime exited with error: ${how}`;
+      run.durationMs = run.phase === 'invoke' && run.deadlineNs !== undefined
+        ? Math.max(0, this.fv.timeout * 1000 - nsToMs(run.deadlineNs - now()))
+        : nsToMs(now() - run.initStartNs);
+      this.failRun(run, errorType, msg, 'error', `${msg}\n${errorType}\n`);
+    }
+    this.becomeAvailable();
+  }
+
+  private onChannelClosed(): void {
+    const run = this.run;
+    if (run) {
+      this.runtimeAlive = false;
+      this.failRun(run, 'Runtime.ExitError', `RequestId: ${run.inv.requestId} Error: the execution environment was lost`, 'error', '');
+    }
+    if (this.reporting) this.finishReport(this.reporting);
+    if (this.state !== 'gone') {
+      this.setState('gone', this.state === 'shuttingDown' ? 'shutdown' : 'sandbox-lost');
+      void this.sandbox.destroy();
+      this.onAvailable(this);
+    }
+  }
+
+  /** After a run: idle (or back to init if the runtime was reset), and tell the pool. */
+  private becomeAvailable(): void {
+    if (this.run || this.awaitingExit || this.state === 'gone' || this.state === 'shuttingDown') return;
+    this.setState('idle', this.runtimeAlive ? 'response' : 'reset');
+    this.idleSince = Date.now();
+    this.armIdleTimer(this.opts.freezeAfterMs);
+    this.onAvailable(this);
+  }
+
+  /**
+   * One timer per env, armed lazily: when it fires it checks how long the env
+   * has really been idle, so a hot env costs no timer churn per invocation.
+   */
+  private armIdleTimer(ms: number): void {
+    if (this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.onIdleTimer();
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private onIdleTimer(): void {
+    if (this.state !== 'idle' && this.state !== 'frozen') return;
+    const idleFor = Date.now() - this.idleSince;
+    if (idleFor >= this.opts.keepAliveMs) {
+      void this.shutdown('keepalive-expired');
+      return;
+    }
+    if (this.state === 'idle' && !this.reporting) {
+      if (idleFor < this.opts.freezeAfterMs) return this.armIdleTimer(this.opts.freezeAfterMs - idleFor);
+      this.setState('frozen', 'idle');
+      this.freezing = this.sandbox.freeze().catch(() => {}).finally(() => (this.freezing = null));
+    }
+    this.armIdleTimer(Math.max(1, this.opts.keepAliveMs - idleFor));
+  }
+
+  /** Marks the env taken for an invocation (the pool calls this synchronously when choosing it). */
+  claim(): void {
+    this.idleSince = Date.now();
+  }
+
+  async shutdown(cause: EnvCause): Promise<void> {
+    if (this.state === 'gone' || this.state === 'shuttingDown') return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.setState('shuttingDown', cause);
+    this.onAvailable(this);
+    const started = now();
+    try {
+      if (this.freezing) await this.freezing;
+      await this.sandbox.thaw();
+      if (this.runtimeAlive) {
+        // SIGTERM, then SIGKILL at once: a function without extensions gets 0 ms on Lambda.
+        const exited = new Promise<void>((r) => {
+          const onMsg = (m: InitMessage) => m.type === 'exit' && r();
+          this.sandbox.channel.on('message', onMsg);
+          setTimeout(r, 300).unref();
+        });
+        this.sandbox.channel.send(encodeShutdown(0));
+        await exited;
+      }
+    } catch {
+      /* the sandbox is removed below whatever happened */
+    }
+    await this.sandbox.destroy();
+    this.events.record({ kind: 'phase', at: Date.now(), envId: this.id, functionName: this.fv.functionName, phase: 'shutdown', durationMs: nsToMs(now() - started), status: 'success' });
+    if ((this.state as EnvState) !== 'gone') this.setState('gone', cause);
+  }
+}
+
+function durationOf(t: CallTimes): number {
+  return Math.max(0, nsToMs(t.done - t.delivered));
+}
+
+function signalName(sig: number): string {
+  const names: Record<number, string> = { 9: 'killed', 15: 'terminated', 11: 'segmentation fault', 6: 'aborted', 2: 'interrupt', 1: 'hangup' };
+  return names[sig] ?? `signal ${sig}`;
+}

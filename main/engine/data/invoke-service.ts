@@ -1,0 +1,97 @@
+// Runs invocations: finds (or creates) the pool of the version's revision,
+// builds new environments from a ready sandbox, the runtime image and the
+// version's code snapshot.
+import type { CodeStore } from '../control/code-store.js';
+import type { RuntimeImages } from '../images/runtime-images.js';
+import type { SandboxReserve } from '../sandbox/reserve.js';
+import type { SandboxShape } from '../sandbox/docker-sandbox.js';
+import type { EnvCause, EventLog } from '../telemetry/events.js';
+import { ExecutionEnvironment, type EnvironmentOptions } from './environment.js';
+import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
+import { EnvironmentPool } from './pool.js';
+
+export interface InvokeServiceDeps {
+  images: RuntimeImages;
+  reserve: SandboxReserve;
+  code: CodeStore;
+  events: EventLog;
+  env: EnvironmentOptions;
+  forceCold: () => boolean;
+}
+
+export class InvokeService {
+  /** Pools by revision; a function has one current revision per version. */
+  private readonly pools = new Map<string, { fv: FunctionVersion; pool: EnvironmentPool }>();
+  /** `name:version` → current revision, to retire envs when code or config change. */
+  private readonly current = new Map<string, string>();
+
+  constructor(private readonly deps: InvokeServiceDeps) {}
+
+  invoke(fv: FunctionVersion, inv: Invocation): Promise<InvokeOutcome> {
+    let entry = this.pools.get(fv.revision);
+    if (!entry) entry = this.openPool(fv);
+    return entry.pool.invoke(inv);
+  }
+
+  private openPool(fv: FunctionVersion): { fv: FunctionVersion; pool: EnvironmentPool } {
+    const key = `${fv.functionName}:${fv.version}`;
+    const previous = this.current.get(key);
+    let firstCause: EnvCause = 'first-invoke';
+    if (previous && previous !== fv.revision) {
+      firstCause = 'after-code-change';
+      void this.closePool(previous, 'after-code-change');
+    }
+    const pool = new EnvironmentPool((cause, onAvailable) => this.createEnv(fv, cause, onAvailable), { forceCold: this.deps.forceCold }, firstCause);
+    const entry = { fv, pool };
+    this.pools.set(fv.revision, entry);
+    this.current.set(key, fv.revision);
+    return entry;
+  }
+
+  /** The shape a version's sandboxes have (ready sandboxes are kept per shape). */
+  async shapeOf(fv: FunctionVersion): Promise<SandboxShape> {
+    const image = await this.deps.images.ensure(fv.runtime);
+    return { runtimeId: fv.runtime.id, image, memoryMb: fv.memorySize, ephemeralMb: fv.ephemeralStorage };
+  }
+
+  /** Builds the image and readies a sandbox for a version ahead of its first invoke. */
+  async prepare(fv: FunctionVersion): Promise<void> {
+    this.deps.reserve.prepare(await this.shapeOf(fv));
+  }
+
+  private async createEnv(fv: FunctionVersion, cause: EnvCause, onAvailable: (env: ExecutionEnvironment) => void): Promise<ExecutionEnvironment> {
+    const { sandbox } = await this.deps.reserve.take(await this.shapeOf(fv));
+    try {
+      this.deps.code.place(fv.codeKey, sandbox.taskDir);
+    } catch (err) {
+      await sandbox.destroy();
+      throw err;
+    }
+    return new ExecutionEnvironment(sandbox, fv, this.deps.events, this.deps.env, cause, onAvailable);
+  }
+
+  environments(functionName?: string): ExecutionEnvironment[] {
+    const out: ExecutionEnvironment[] = [];
+    for (const { fv, pool } of this.pools.values()) if (!functionName || fv.functionName === functionName) out.push(...pool.environments());
+    return out;
+  }
+
+  /** Shuts down every env of a function (deleted, or its code changed). */
+  async retire(functionName: string, cause: EnvCause): Promise<void> {
+    const revisions = [...this.pools.entries()].filter(([, e]) => e.fv.functionName === functionName).map(([r]) => r);
+    for (const [k] of this.current) if (k.startsWith(`${functionName}:`)) this.current.delete(k);
+    await Promise.all(revisions.map((r) => this.closePool(r, cause)));
+  }
+
+  private async closePool(revision: string, cause: EnvCause): Promise<void> {
+    const entry = this.pools.get(revision);
+    if (!entry) return;
+    this.pools.delete(revision);
+    await entry.pool.close(cause);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.keys()].map((r) => this.closePool(r, 'shutdown')));
+  }
+}
+

@@ -1,0 +1,56 @@
+// The shapes the data plane works with: an immutable function version to run,
+// one invocation of it, and what came back.
+import type { RuntimeSpec } from '../runtimes.js';
+
+/** Everything needed to run one function version; never changes once built. */
+export interface FunctionVersion {
+  functionName: string;
+  functionArn: string;
+  /** `$LATEST` or a published number. */
+  version: string;
+  runtime: RuntimeSpec;
+  handler: string;
+  memorySize: number;
+  timeout: number;
+  ephemeralStorage: number;
+  environment: Record<string, string>;
+  /** Content key of the code in the code store. */
+  codeKey: string;
+  /** Changes whenever code or configuration change: envs of another revision are never reused. */
+  revision: string;
+  region: string;
+}
+
+export interface Invocation {
+  requestId: string;
+  payload: Buffer;
+  /** The ARN the caller used (with qualifier, if any). */
+  invokedArn: string;
+  traceId: string;
+  /** Decoded X-Amz-Client-Context (JSON text). */
+  clientContext?: string;
+  cognitoIdentity?: string;
+  /** The caller wants the log tail (X-Amz-Log-Type: Tail). */
+  tail: boolean;
+}
+
+export interface InvokeOutcome {
+  requestId: string;
+  payload: Buffer;
+  /** Set when the function (or the platform on its behalf) failed: `Unhandled`. */
+  functionError?: 'Unhandled';
+  /** The error type when functionError is set, for logs and metrics. */
+  errorType?: string;
+  executedVersion: string;
+  /** base64 of the last 4 KB of the invocation's log, when asked for. */
+  logResult?: string;
+  /** Whether this invocation started a new environment. */
+  coldStart: boolean;
+  envId: string;
+}
+
+/** Lambda's trace header value: `Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
+export function newTraceId(randomHex: (bytes: number) => string): string {
+  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${randomHex(12)};Parent=${randomHex(8)};Sampled=0`;
+}

@@ -1,0 +1,85 @@
+// The environments of one function version (one revision of code and
+// configuration). Reuses the most recently used idle env, scales out when all
+// are busy, and records why each new env was needed.
+import type { EnvCause } from '../telemetry/events.js';
+import type { ExecutionEnvironment } from './environment.js';
+import type { Invocation, InvokeOutcome } from './model.js';
+
+export type EnvFactory = (cause: EnvCause, onAvailable: (env: ExecutionEnvironment) => void) => Promise<ExecutionEnvironment>;
+
+export interface PoolOptions {
+  /** Every invoke gets a new env, destroyed afterwards. */
+  forceCold: () => boolean;
+}
+
+export class EnvironmentPool {
+  private readonly envs = new Set<ExecutionEnvironment>();
+  /** Idle envs, most recently used last. */
+  private idle: ExecutionEnvironment[] = [];
+  /** Why the next env of an empty pool is created. */
+  private nextCause: EnvCause;
+  private closed = false;
+
+  constructor(
+    private readonly createEnv: EnvFactory,
+    private readonly opts: PoolOptions,
+    firstCause: EnvCause = 'first-invoke',
+  ) {
+    this.nextCause = firstCause;
+  }
+
+  get size(): number {
+    return this.envs.size;
+  }
+
+  environments(): ExecutionEnvironment[] {
+    return [...this.envs];
+  }
+
+  async invoke(inv: Invocation): Promise<InvokeOutcome> {
+    if (this.closed) throw new Error('pool closed');
+    const forceCold = this.opts.forceCold();
+    let env = forceCold ? undefined : this.takeIdle();
+    if (!env) {
+      const cause: EnvCause = forceCold ? 'forced-cold' : this.envs.size > 0 ? 'scale-out' : this.nextCause;
+      env = await this.createEnv(cause, (e) => this.onAvailable(e));
+      if (this.closed) {
+        void env.shutdown('shutdown');
+        throw new Error('pool closed');
+      }
+      this.envs.add(env);
+    }
+    env.claim();
+    const out = await env.invoke(inv);
+    if (forceCold) void env.shutdown('forced-cold');
+    return out;
+  }
+
+  private takeIdle(): ExecutionEnvironment | undefined {
+    while (this.idle.length > 0) {
+      const env = this.idle.pop()!;
+      if (!env.busy && (env.state === 'idle' || env.state === 'frozen')) return env;
+    }
+    return undefined;
+  }
+
+  private onAvailable(env: ExecutionEnvironment): void {
+    if (env.state === 'gone' || env.state === 'shuttingDown') {
+      this.envs.delete(env);
+      this.idle = this.idle.filter((e) => e !== env);
+      if (this.envs.size === 0) this.nextCause = 'after-reclaim';
+      return;
+    }
+    if (this.closed || this.opts.forceCold() || env.busy || this.idle.includes(env)) return;
+    this.idle.push(env);
+  }
+
+  /** Shuts every env down (function deleted or changed, or the workbench stopping). */
+  async close(cause: EnvCause): Promise<void> {
+    this.closed = true;
+    const all = [...this.envs];
+    this.envs.clear();
+    this.idle = [];
+    await Promise.all(all.map((e) => e.shutdown(cause)));
+  }
+}

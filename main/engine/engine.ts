@@ -1,0 +1,184 @@
+// The engine: control plane, data plane and telemetry wired together for one
+// data directory. Plain Node (never imports electron): the Electron shell, the
+// headless server and the tests all drive this same object.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { CodeStore } from './control/code-store.js';
+import { FunctionRegistry, type CreateFunctionInput, type FunctionRecord } from './control/functions.js';
+import { InvokeService } from './data/invoke-service.js';
+import { newTraceId, type InvokeOutcome } from './data/model.js';
+import { LambdaError } from './errors.js';
+import { RuntimeImages, type Progress } from './images/runtime-images.js';
+import { reapOrphans } from './sandbox/docker-sandbox.js';
+import { SandboxReserve } from './sandbox/reserve.js';
+import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
+import { EventLog } from './telemetry/events.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  region?: string;
+  accountId?: string;
+  /** A dockerode client; by default the local socket or DOCKER_HOST. */
+  docker?: Docker;
+  /** Idle time before an env is frozen (ms). */
+  freezeAfterMs?: number;
+  /** Idle time before an env is reclaimed (ms); Lambda keeps envs for minutes. */
+  keepAliveMs?: number;
+  /** Every invoke starts a new env. */
+  forceCold?: boolean;
+  /** Started, unassigned sandboxes kept ready per shape (0 turns the reserve off). */
+  readySandboxes?: number;
+  progress?: Progress;
+}
+
+export interface InvokeRequest {
+  functionName: string;
+  qualifier?: string;
+  payload: Buffer;
+  tail?: boolean;
+  /** base64 X-Amz-Client-Context as the caller sent it. */
+  clientContextBase64?: string;
+}
+
+const MAX_CLIENT_CONTEXT = 3583;
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+export class Engine {
+  readonly events = new EventLog();
+  readonly functions: FunctionRegistry;
+  readonly invoker: InvokeService;
+  readonly workbenchId: string;
+  private readonly reserve: SandboxReserve;
+  private readonly runDir: string;
+  private closed = false;
+
+  private constructor(
+    readonly options: Required<Omit<EngineOptions, 'docker' | 'progress'>> & { progress: Progress },
+    readonly docker: Docker,
+    private readonly db: Db,
+  ) {
+    const dataDir = options.dataDir;
+    this.workbenchId = metaGet(db, 'workbench_id') ?? (() => {
+      const id = hex(8);
+      metaSet(db, 'workbench_id', id);
+      return id;
+    })();
+    const code = new CodeStore(join(dataDir, 'code'));
+    this.functions = new FunctionRegistry(db, code, options.region, options.accountId);
+    // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.
+    const preferred = join(dataDir, 'run');
+    this.runDir = preferred.length <= 60 ? preferred : join(tmpdir(), `lwb-${this.workbenchId}`);
+    rmSync(this.runDir, { recursive: true, force: true });
+    mkdirSync(this.runDir, { recursive: true });
+    const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
+    this.reserve = new SandboxReserve(
+      { docker, workbenchId: this.workbenchId, runDir: this.runDir },
+      { perShape: options.readySandboxes },
+      (err) => options.progress(`[sandbox] could not prepare a ready sandbox: ${(err as Error).message}`),
+    );
+    this.invoker = new InvokeService({
+      images,
+      reserve: this.reserve,
+      code,
+      events: this.events,
+      env: {
+        freezeAfterMs: options.freezeAfterMs,
+        keepAliveMs: options.keepAliveMs,
+        platformEnv: {
+          AWS_ACCESS_KEY_ID: 'AKIAWORKBENCHLOCAL00',
+          AWS_SECRET_ACCESS_KEY: 'workbench-local-secret-not-a-real-key',
+          AWS_SESSION_TOKEN: 'workbench-local-session',
+        },
+      },
+      forceCold: () => this.options.forceCold,
+    });
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const docker = opts.docker ?? new Docker();
+    try {
+      await docker.ping();
+    } catch (err) {
+      throw new Error(
+        `Docker does not answer (${(err as Error).message}). Start the Docker engine (e.g. \`dockerd\`) or set DOCKER_HOST.`,
+      );
+    }
+    const db = openDatabase(opts.dataDir);
+    const engine = new Engine(
+      {
+        dataDir: opts.dataDir,
+        region: opts.region ?? 'us-east-1',
+        accountId: opts.accountId ?? '123456789012',
+        freezeAfterMs: opts.freezeAfterMs ?? 100,
+        keepAliveMs: opts.keepAliveMs ?? 5 * 60_000,
+        forceCold: opts.forceCold ?? false,
+        readySandboxes: opts.readySandboxes ?? 1,
+        progress: opts.progress ?? (() => {}),
+      },
+      docker,
+      db,
+    );
+    const reaped = await reapOrphans(docker, engine.workbenchId);
+    if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
+    return engine;
+  }
+
+  setForceCold(on: boolean): void {
+    this.options.forceCold = on;
+  }
+
+  async createFunction(input: CreateFunctionInput): Promise<FunctionRecord> {
+    const record = await this.functions.create(input);
+    // Build the image and ready a sandbox now, so the first invoke is a fast cold start.
+    this.invoker.prepare(this.functions.versionOf(record)).catch((err) => this.options.progress(`[image] ${(err as Error).message}`));
+    return record;
+  }
+
+  async deleteFunction(name: string, qualifier?: string): Promise<void> {
+    const record = this.functions.delete(name, qualifier);
+    await this.invoker.retire(record.config.FunctionName, 'shutdown');
+  }
+
+  async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
+    if (this.closed) throw new LambdaError('ServiceException', 'The workbench is shutting down.');
+    const { version, invokedArn } = this.functions.resolve(req.functionName, req.qualifier);
+    let clientContext: string | undefined;
+    if (req.clientContextBase64 !== undefined) {
+      if (req.clientContextBase64.length > MAX_CLIENT_CONTEXT) {
+        throw new LambdaError('InvalidParameterValueException', `Client context must be at most ${MAX_CLIENT_CONTEXT} bytes (base64).`);
+      }
+      clientContext = Buffer.from(req.clientContextBase64, 'base64').toString('utf8');
+      try {
+        JSON.parse(clientContext);
+      } catch {
+        throw new LambdaError('InvalidRequestContentException', 'Client context must be base64 of a JSON object.');
+      }
+    }
+    return this.invoker.invoke(version, {
+      requestId: randomUUID(),
+      payload: req.payload,
+      invokedArn,
+      traceId: newTraceId(hex),
+      clientContext,
+      tail: req.tail ?? false,
+    });
+  }
+
+  /** Waits until ready sandboxes are in place (benchmarks and tests measure warm reserves). */
+  readyReserve(): Promise<void> {
+    return this.reserve.settled();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.invoker.close();
+    await this.reserve.close();
+    await reapOrphans(this.docker, this.workbenchId).catch(() => 0);
+    rmSync(this.runDir, { recursive: true, force: true });
+    this.db.close();
+  }
+}

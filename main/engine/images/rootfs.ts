@@ -1,0 +1,231 @@
+// Assembles a runtime's root filesystem from parts reachable without a
+// container registry: official Node.js binaries from the npm registry, the
+// host's Python and shared libraries, our static init and runtime clients.
+// The result is a plain directory; runtime-images.ts imports it into Docker.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RuntimeSpec } from '../runtimes.js';
+
+/** The workbench's own folder (runtimes/ lives there), found from this file whether run from source or dist/. */
+export const REPO_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'runtimes', 'init', 'PROTOCOL.md'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the workbench folder (runtimes/init is missing)');
+    dir = up;
+  }
+  return dir;
+})();
+const RUNTIMES_DIR = join(REPO_ROOT, 'runtimes');
+
+/** Bump when the recipe itself changes in a way the inputs do not show. */
+const RECIPE_VERSION = 3;
+
+/** Lambda's sandbox user (`sbx_user1051`). */
+export const SANDBOX_UID = 993;
+export const SANDBOX_GID = 990;
+
+/** Tools a bootstrap script or a function's child process commonly relies on (AL2023 has them). */
+const BASE_TOOLS = ['bash', 'cat', 'cut', 'tr', 'grep', 'sed', 'awk', 'mktemp', 'head', 'tail', 'ls', 'rm', 'mkdir', 'env', 'sleep', 'echo', 'printf', 'wc', 'date', 'curl', 'dd', 'sort', 'uname', 'id', 'true', 'false', 'test', 'basename', 'dirname', 'tee', 'touch', 'cp', 'mv'];
+
+/** One file placed into the rootfs: host file → path inside. */
+interface Entry {
+  from: string;
+  to: string;
+  mode?: number;
+}
+
+export interface RootfsPlan {
+  runtime: RuntimeSpec;
+  entries: Entry[];
+  /** Directories copied whole (host dir → path inside). */
+  trees: Entry[];
+  /** Generated files (path inside → content). */
+  files: Map<string, string>;
+  /** Symlinks (path inside → target). */
+  links: Map<string, string>;
+  /** Our own sources compiled into the rootfs (hashed by content). */
+  sources: string[];
+}
+
+function which(tool: string): string | null {
+  for (const dir of ['/usr/bin', '/bin', '/usr/local/bin', '/usr/sbin', '/sbin']) {
+    const p = join(dir, tool);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** The shared libraries an ELF file needs on this host (from ldd), including the loader. */
+export function sharedLibraries(file: string): string[] {
+  let out: string;
+  try {
+    out = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    return []; // static binaries and scripts
+  }
+  const libs: string[] = [];
+  for (const line of out.split('\n')) {
+    const arrow = line.match(/=>\s+(\/\S+)/);
+    if (arrow) libs.push(arrow[1]!);
+    else {
+      const loader = line.trim().match(/^(\/\S+)\s+\(/);
+      if (loader) libs.push(loader[1]!);
+    }
+  }
+  return libs;
+}
+
+/** Where the official Node.js binary for a major version is (npm package `node-linux-<arch>`). */
+export function nodeBinary(major: number): string {
+  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+  const require = createRequire(import.meta.url);
+  try {
+    const pkg = require.resolve(`node-linux-${arch}-${major}/package.json`);
+    return join(dirname(pkg), 'bin', 'node');
+  } catch {
+    throw new Error(
+      `The Node.js ${major} binary is missing (npm package node-linux-${arch}@${major}). Run \`npm install\` to fetch it.`,
+    );
+  }
+}
+
+export function planRootfs(runtime: RuntimeSpec): RootfsPlan {
+  const plan: RootfsPlan = { runtime, entries: [], trees: [], files: new Map(), links: new Map(), sources: [] };
+  const binaries: string[] = [];
+
+  plan.files.set('/etc/passwd', `root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:${SANDBOX_UID}:${SANDBOX_GID}::/home/sbx_user1051:/sbin/nologin\n`);
+  plan.files.set('/etc/group', `root:x:0:\nsbx_user1051:x:${SANDBOX_GID}:\n`);
+  plan.files.set('/etc/hosts', '127.0.0.1 localhost\n::1 localhost\n');
+  plan.files.set('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nhosts: files\n');
+  plan.files.set('/etc/system-release', `Lambda Workbench rootfs for ${runtime.id} (emulating Amazon Linux 2023)\n`);
+
+  switch (runtime.family) {
+    case 'nodejs': {
+      const node = nodeBinary(runtime.nodeMajor!);
+      plan.entries.push({ from: node, to: '/var/lang/bin/node', mode: 0o755 });
+      binaries.push(node);
+      for (const f of readdirSync(join(RUNTIMES_DIR, 'nodejs'))) {
+        if (f.endsWith('.mjs') || f.endsWith('.js') || f.endsWith('.cjs')) {
+          plan.sources.push(join(RUNTIMES_DIR, 'nodejs', f));
+          plan.entries.push({ from: join(RUNTIMES_DIR, 'nodejs', f), to: `/var/runtime/${f}` });
+        }
+      }
+      break;
+    }
+    case 'python': {
+      const py = runtime.pythonPath!;
+      plan.entries.push({ from: py, to: py, mode: 0o755 });
+      binaries.push(py);
+      const minor = runtime.id.replace(/^python/, '');
+      const stdlib = `/usr/lib/python${minor}`;
+      plan.trees.push({ from: stdlib, to: stdlib });
+      const dynload = join(stdlib, 'lib-dynload');
+      if (existsSync(dynload)) for (const f of readdirSync(dynload)) if (f.endsWith('.so')) binaries.push(join(dynload, f));
+      if (existsSync(`/etc/python${minor}`)) plan.trees.push({ from: `/etc/python${minor}`, to: `/etc/python${minor}` });
+      plan.links.set('/var/lang/bin/python3', py);
+      plan.links.set(`/var/lang/bin/python${minor}`, py);
+      for (const f of readdirSync(join(RUNTIMES_DIR, 'python'))) {
+        if (!f.endsWith('.py')) continue;
+        plan.sources.push(join(RUNTIMES_DIR, 'python', f));
+        plan.entries.push({ from: join(RUNTIMES_DIR, 'python', f), to: `/var/runtime/${f}` });
+      }
+      break;
+    }
+    case 'provided':
+      break;
+  }
+  // Every Lambda base image (AL2023) has a shell and core tools; functions shell out to them.
+  for (const tool of BASE_TOOLS) {
+    const p = which(tool);
+    if (!p) continue;
+    plan.entries.push({ from: p, to: `/usr/bin/${tool}`, mode: 0o755 });
+    binaries.push(p);
+  }
+  // AL2023's /bin/sh is bash; scripts written for Lambda assume it.
+  plan.links.set('/usr/bin/sh', 'bash');
+  plan.links.set('/bin', 'usr/bin');
+  plan.links.set('/lib', 'usr/lib');
+
+  const seen = new Set<string>();
+  for (const bin of binaries) {
+    for (const lib of sharedLibraries(bin)) {
+      if (seen.has(lib)) continue;
+      seen.add(lib);
+      // Keep ldd's path (the loader looks there); symlinks are dereferenced on copy.
+      plan.entries.push({ from: lib, to: lib.startsWith('/lib/') ? `/usr${lib}` : lib });
+    }
+  }
+  return plan;
+}
+
+function fileFingerprint(path: string): string {
+  const st = statSync(path);
+  return `${path}:${st.size}:${Math.floor(st.mtimeMs)}`;
+}
+
+/**
+ * The image tag's hash: our own sources by content (a change to the init or a
+ * runtime client must rebuild), host files by path, size and mtime (a package
+ * upgrade rebuilds; hashing 150 MB of host files on every start would not).
+ */
+export function planHash(plan: RootfsPlan, initSources: string[]): string {
+  const h = createHash('sha256');
+  h.update(`recipe ${RECIPE_VERSION} ${plan.runtime.id} ${process.arch}\n`);
+  for (const src of [...initSources, ...plan.sources].sort()) {
+    h.update(`${relative(REPO_ROOT, src)}\n`);
+    h.update(readFileSync(src));
+  }
+  for (const e of plan.entries) h.update(`${e.to} ${fileFingerprint(e.from)} ${e.mode ?? ''}\n`);
+  for (const t of plan.trees) h.update(`tree ${t.to} ${fileFingerprint(t.from)}\n`);
+  for (const [p, c] of plan.files) h.update(`file ${p}\n${c}`);
+  for (const [p, t] of plan.links) h.update(`link ${p} ${t}\n`);
+  return h.digest('hex').slice(0, 16);
+}
+
+function copyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    if (name === 'test' || name === 'idlelib' || name === 'tkinter' || name === 'turtledemo') continue;
+    const src = join(from, name);
+    const dst = join(to, name);
+    const st = lstatSync(src);
+    if (st.isSymbolicLink()) {
+      const target = realpathSync(src);
+      if (statSync(target).isDirectory()) copyTree(target, dst);
+      else copyFileSync(target, dst);
+    } else if (st.isDirectory()) copyTree(src, dst);
+    else if (st.isFile()) copyFileSync(src, dst);
+  }
+}
+
+/** Writes the plan into `dir` (which must be empty), with the init binary at /lwb/init. */
+export function materialize(plan: RootfsPlan, dir: string, initBinary: string): void {
+  for (const d of ['tmp', 'var/task', 'var/runtime', 'var/lang/bin', 'opt', 'run/lwb', 'proc', 'sys', 'dev', 'etc', 'lwb', 'home/sbx_user1051', 'usr/bin', 'usr/lib', 'lib64']) {
+    mkdirSync(join(dir, d), { recursive: true });
+  }
+  chmodSync(join(dir, 'tmp'), 0o1777);
+  const put = (from: string, to: string, mode?: number) => {
+    const dst = join(dir, to);
+    mkdirSync(dirname(dst), { recursive: true });
+    copyFileSync(realpathSync(from), dst);
+    if (mode !== undefined) chmodSync(dst, mode);
+  };
+  put(initBinary, '/lwb/init', 0o755);
+  for (const e of plan.entries) put(e.from, e.to, e.mode);
+  for (const t of plan.trees) copyTree(t.from, join(dir, t.to));
+  for (const [p, content] of plan.files) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+  for (const [p, target] of plan.links) {
+    const dst = join(dir, p);
+    if (existsSync(dst)) continue;
+    mkdirSync(dirname(dst), { recursive: true });
+    symlinkSync(target, dst);
+  }
+}

@@ -1,0 +1,206 @@
+// The host side of the framed protocol spoken with the in-environment init
+// (runtimes/init/PROTOCOL.md). One Channel per execution environment; it owns
+// the socket and turns bytes into typed frames and back.
+import type { Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+
+export const enum FrameType {
+  Start = 0x01,
+  Invoke = 0x02,
+  Kill = 0x03,
+  Shutdown = 0x04,
+  Hello = 0x81,
+  Log = 0x82,
+  InitDone = 0x83,
+  InitError = 0x84,
+  Response = 0x85,
+  Error = 0x86,
+  TooLarge = 0x87,
+  Memory = 0x88,
+  Exit = 0x89,
+  Fatal = 0x8a,
+}
+
+const MAX_FRAME = 16 * 1024 * 1024;
+
+/** Monotonic timestamps (ns) read by the init at the Runtime API calls. */
+export interface CallTimes {
+  next: bigint;
+  delivered: bigint;
+  done: bigint;
+}
+
+export type InitMessage =
+  | { type: 'hello'; version: string }
+  | { type: 'log'; stream: 1 | 2; data: Buffer }
+  | { type: 'initDone'; ts: bigint }
+  | { type: 'initError'; ts: bigint; errorType: string; body: Buffer }
+  | { type: 'response'; times: CallTimes; requestId: string; body: Buffer }
+  | { type: 'error'; times: CallTimes; requestId: string; errorType: string; body: Buffer }
+  | { type: 'tooLarge'; times: CallTimes; requestId: string; size: number }
+  | { type: 'memory'; requestId: string; maxKb: number }
+  | { type: 'exit'; code: number; signal: number; oomKilled: boolean; killed: boolean }
+  | { type: 'fatal'; message: string };
+
+/** Reads NUL-terminated strings and big-endian integers from one payload. */
+class PayloadReader {
+  constructor(private readonly buf: Buffer, private pos = 0) {}
+  u64(): bigint {
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  str(): string {
+    const end = this.buf.indexOf(0, this.pos);
+    if (end < 0) throw new Error('unterminated string in frame');
+    const s = this.buf.toString('utf8', this.pos, end);
+    this.pos = end + 1;
+    return s;
+  }
+  int(): number {
+    return Number.parseInt(this.str(), 10);
+  }
+  times(): CallTimes {
+    return { next: this.u64(), delivered: this.u64(), done: this.u64() };
+  }
+  rest(): Buffer {
+    return this.buf.subarray(this.pos);
+  }
+}
+
+export function decodeFrame(type: number, payload: Buffer): InitMessage {
+  const r = new PayloadReader(payload);
+  switch (type) {
+    case FrameType.Hello:
+      return { type: 'hello', version: r.str() };
+    case FrameType.Log:
+      return { type: 'log', stream: payload[0] === 2 ? 2 : 1, data: payload.subarray(1) };
+    case FrameType.InitDone:
+      return { type: 'initDone', ts: r.u64() };
+    case FrameType.InitError:
+      return { type: 'initError', ts: r.u64(), errorType: r.str(), body: r.rest() };
+    case FrameType.Response: {
+      const times = r.times();
+      return { type: 'response', times, requestId: r.str(), body: r.rest() };
+    }
+    case FrameType.Error: {
+      const times = r.times();
+      const requestId = r.str();
+      return { type: 'error', times, requestId, errorType: r.str(), body: r.rest() };
+    }
+    case FrameType.TooLarge: {
+      const times = r.times();
+      return { type: 'tooLarge', times, requestId: r.str(), size: r.int() };
+    }
+    case FrameType.Memory:
+      return { type: 'memory', requestId: r.str(), maxKb: r.int() };
+    case FrameType.Exit:
+      return { type: 'exit', code: r.int(), signal: r.int(), oomKilled: r.int() === 1, killed: r.int() === 1 };
+    case FrameType.Fatal:
+      return { type: 'fatal', message: r.str() };
+    default:
+      throw new Error(`unknown frame type 0x${type.toString(16)}`);
+  }
+}
+
+function frame(type: FrameType, parts: (Buffer | string)[]): Buffer {
+  const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
+  const len = 1 + bufs.reduce((n, b) => n + b.length, 0);
+  const head = Buffer.allocUnsafe(5);
+  head.writeUInt32BE(len, 0);
+  head[4] = type;
+  return Buffer.concat([head, ...bufs], len + 4);
+}
+
+export interface StartSpec {
+  cwd: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+export function encodeStart(spec: StartSpec): Buffer {
+  const parts: string[] = [`${spec.cwd}\0`, `${spec.argv.length}\0`];
+  for (const a of spec.argv) parts.push(`${a}\0`);
+  for (const [k, v] of Object.entries(spec.env)) parts.push(`${k}=${v}\0`);
+  return frame(FrameType.Start, parts);
+}
+
+export function encodeInvoke(requestId: string, headerBlock: string, body: Buffer): Buffer {
+  return frame(FrameType.Invoke, [`${requestId}\0${headerBlock}\0`, body]);
+}
+
+export const encodeKill = (): Buffer => frame(FrameType.Kill, []);
+export const encodeShutdown = (graceMs: number): Buffer => frame(FrameType.Shutdown, [`${graceMs}\0`]);
+
+/**
+ * A connected channel to one init. Emits 'message' (InitMessage), 'close' and
+ * 'protocolError'. Frames are parsed without copying except where a frame
+ * spans several reads.
+ */
+export class Channel extends EventEmitter {
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
+  private closed = false;
+
+  constructor(private readonly socket: Socket) {
+    super();
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => {
+      this.closed = true;
+      this.emit('close');
+    });
+    socket.on('error', () => {
+      /* 'close' follows; the environment handles the loss */
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(frameBytes: Buffer): void {
+    if (!this.closed) this.socket.write(frameBytes);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    let buf: Buffer;
+    if (this.pendingLen === 0) buf = chunk;
+    else {
+      this.pending.push(chunk);
+      buf = Buffer.concat(this.pending, this.pendingLen + chunk.length);
+      this.pending = [];
+      this.pendingLen = 0;
+    }
+    let pos = 0;
+    while (buf.length - pos >= 5) {
+      const len = buf.readUInt32BE(pos);
+      if (len < 1 || len > MAX_FRAME) {
+        this.emit('protocolError', new Error(`bad frame length ${len}`));
+        this.socket.destroy();
+        return;
+      }
+      if (buf.length - pos < 4 + len) break;
+      const type = buf[pos + 4]!;
+      const payload = buf.subarray(pos + 5, pos + 4 + len);
+      pos += 4 + len;
+      let msg: InitMessage;
+      try {
+        msg = decodeFrame(type, payload);
+      } catch (err) {
+        this.emit('protocolError', err);
+        continue;
+      }
+      this.emit('message', msg);
+    }
+    if (pos < buf.length) {
+      const rest = buf.subarray(pos);
+      this.pending.push(rest);
+      this.pendingLen = rest.length;
+    }
+  }
+}

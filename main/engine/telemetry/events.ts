@@ -1,0 +1,64 @@
+// The engine's event log: every environment state change and every phase is
+// recorded once, with its cause; logs, timelines and metrics derive from it.
+// Kept in memory as a bounded ring; live subscribers get each event as it happens.
+import { EventEmitter } from 'node:events';
+
+export type EnvState = 'starting' | 'initializing' | 'idle' | 'invoking' | 'frozen' | 'shuttingDown' | 'gone';
+
+/** Why an environment was created or went away. */
+export type EnvCause =
+  | 'first-invoke'
+  | 'scale-out'
+  | 'after-crash'
+  | 'after-timeout'
+  | 'after-out-of-memory'
+  | 'after-code-change'
+  | 'after-reclaim'
+  | 'forced-cold'
+  | 'idle'
+  | 'keepalive-expired'
+  | 'response'
+  | 'invoke'
+  | 'reset'
+  | 'init-error'
+  | 'shutdown'
+  | 'sandbox-lost';
+
+export type EngineEvent =
+  | {
+      kind: 'env.state';
+      at: number;
+      envId: string;
+      functionName: string;
+      version: string;
+      from: EnvState | null;
+      to: EnvState;
+      cause: EnvCause;
+    }
+  | {
+      kind: 'phase';
+      at: number;
+      envId: string;
+      functionName: string;
+      phase: 'init' | 'invoke' | 'shutdown';
+      requestId?: string;
+      durationMs: number;
+      status: 'success' | 'error' | 'failure' | 'timeout';
+      errorType?: string;
+    };
+
+const RING = 10_000;
+
+export class EventLog extends EventEmitter {
+  private ring: EngineEvent[] = [];
+
+  record(e: EngineEvent): void {
+    this.ring.push(e);
+    if (this.ring.length > RING) this.ring.splice(0, this.ring.length - RING);
+    if (this.listenerCount('event') > 0) this.emit('event', e);
+  }
+
+  recent(filter?: (e: EngineEvent) => boolean): EngineEvent[] {
+    return filter ? this.ring.filter(filter) : [...this.ring];
+  }
+}

@@ -1,0 +1,73 @@
+// Log streams as CloudWatch Logs shows them: one stream per execution
+// environment, named like Lambda's, holding the platform lines (START, END,
+// REPORT, …) and the function's own output, in order.
+import { randomBytes } from 'node:crypto';
+
+/** A stream keeps its newest bytes; older text is dropped past this size. */
+const STREAM_CAP_BYTES = 1024 * 1024;
+
+export interface LogEvent {
+  /** Wall-clock ms. */
+  at: number;
+  text: string;
+}
+
+export class LogStream {
+  readonly name: string;
+  private events: LogEvent[] = [];
+  private bytes = 0;
+
+  constructor(readonly group: string, version: string, now = new Date()) {
+    const d = now.toISOString().slice(0, 10).replace(/-/g, '/');
+    this.name = `${d}/[${version}]${randomBytes(16).toString('hex')}`;
+  }
+
+  append(text: string, at = Date.now()): void {
+    if (!text) return;
+    this.events.push({ at, text });
+    this.bytes += text.length;
+    while (this.bytes > STREAM_CAP_BYTES && this.events.length > 1) this.bytes -= this.events.shift()!.text.length;
+  }
+
+  text(): string {
+    return this.events.map((e) => e.text).join('');
+  }
+
+  all(): readonly LogEvent[] {
+    return this.events;
+  }
+}
+
+/** Lambda's duration format: two decimals, e.g. `12.34 ms`. */
+export const ms2 = (ms: number): string => ms.toFixed(2);
+
+export interface ReportFields {
+  requestId: string;
+  durationMs: number;
+  billedMs: number;
+  memorySizeMb: number;
+  maxMemoryUsedMb: number;
+  initDurationMs?: number;
+  status?: 'timeout' | 'error';
+  errorType?: string;
+}
+
+export function reportLine(r: ReportFields): string {
+  const fields = [
+    `REPORT RequestId: ${r.requestId}`,
+    `Duration: ${ms2(r.durationMs)} ms`,
+    `Billed Duration: ${r.billedMs} ms`,
+    `Memory Size: ${r.memorySizeMb} MB`,
+    `Max Memory Used: ${r.maxMemoryUsedMb} MB`,
+  ];
+  if (r.initDurationMs !== undefined) fields.push(`Init Duration: ${ms2(r.initDurationMs)} ms`);
+  if (r.status) fields.push(`Status: ${r.status}`);
+  if (r.errorType) fields.push(`Error Type: ${r.errorType}`);
+  return `${fields.join('\t')}\n`;
+}
+
+/** `X-Amz-Log-Result`: base64 of the last 4 KB of an invocation's log. */
+export function tailBase64(text: string): string {
+  const buf = Buffer.from(text, 'utf8');
+  return buf.subarray(Math.max(0, buf.length - 4096)).toString('base64');
+}

@@ -1,0 +1,33 @@
+// `npm test`: set the machine up, type-check, then run every test (unit and
+// integration against real Docker, real AWS clients) and end with one plain
+// summary line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setup } from './setup.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+await setup({ forTests: true });
+
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
+const step = (what, cmd, args) => {
+  process.stderr.write(`\n[test] ${what}\n`);
+  return spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } }).status ?? 1;
+};
+
+if (step('type-check (tsc --noEmit)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+// The Electron shell type-checks against Electron's own types, present only when its package installed.
+if (existsSync(join(ROOT, 'node_modules', 'electron', 'electron.d.ts'))) {
+  if (step('type-check the Electron shell', bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']) !== 0) process.exit(1);
+}
+
+mkdirSync(join(ROOT, '.lwb'), { recursive: true });
+const results = join(ROOT, '.lwb', 'test-results.json');
+const code = step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)]);
+
+if (existsSync(results)) {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+}
+process.exit(code);

@@ -1,0 +1,88 @@
+// The real AWS CLI v2 (Debian's awscli) and @aws-sdk/client-lambda create a
+// Node.js function from a zip and invoke it against the workbench.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteFunctionCommand, GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { createFunction, invoke } from '../helpers/lambda.js';
+import { makeZip } from '../helpers/zip.js';
+
+const run = promisify(execFile);
+const AWS_CLI = '/usr/bin/aws';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('AWS clients against the workbench', () => {
+  it('@aws-sdk/client-lambda creates, reads, lists, invokes and deletes a Node.js function', async () => {
+    const client = server.client();
+    const created = await createFunction(client, {
+      name: 'sdk-hello',
+      files: { 'index.js': 'exports.handler = async (event) => ({ hello: event.name, runtime: process.version });' },
+    });
+    expect(created.FunctionName).toBe('sdk-hello');
+    expect(created.FunctionArn).toBe('arn:aws:lambda:us-east-1:123456789012:function:sdk-hello');
+    expect(created.CodeSha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(created.State).toBe('Active');
+
+    const got = await client.send(new GetFunctionCommand({ FunctionName: 'sdk-hello' }));
+    expect(got.Configuration?.Handler).toBe('index.handler');
+    const listed = await client.send(new ListFunctionsCommand({}));
+    expect(listed.Functions?.map((f) => f.FunctionName)).toContain('sdk-hello');
+
+    const out = await invoke(client, 'sdk-hello', { name: 'world' });
+    expect(out.status).toBe(200);
+    expect(out.functionError).toBeUndefined();
+    expect(out.json.hello).toBe('world');
+    expect(out.json.runtime).toMatch(/^v20\./);
+    expect(out.version).toBe('$LATEST');
+
+    await client.send(new DeleteFunctionCommand({ FunctionName: 'sdk-hello' }));
+    await expect(client.send(new GetFunctionCommand({ FunctionName: 'sdk-hello' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  it.skipIf(!existsSync(AWS_CLI))('the AWS CLI v2 creates a function from a zip file and invokes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
+    const zipPath = join(dir, 'fn.zip');
+    writeFileSync(zipPath, await makeZip({ 'index.mjs': 'export const handler = async (e) => ({ sum: e.a + e.b });' }));
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'AKIDWORKBENCHTEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_PAGER: '',
+      AWS_CONFIG_FILE: join(dir, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    };
+    const aws = (...args: string[]) => run(AWS_CLI, [...args, '--endpoint-url', server.url], { env });
+
+    const { stdout: version } = await run(AWS_CLI, ['--version'], { env });
+    expect(version).toMatch(/^aws-cli\/2\./);
+    const created = JSON.parse(
+      (await aws('lambda', 'create-function', '--function-name', 'cli-sum', '--runtime', 'nodejs22.x', '--handler', 'index.handler',
+        '--role', 'arn:aws:iam::123456789012:role/r', '--zip-file', `fileb://${zipPath}`)).stdout,
+    );
+    expect(created.FunctionName).toBe('cli-sum');
+    expect(created.Runtime).toBe('nodejs22.x');
+
+    const outFile = join(dir, 'out.json');
+    const { stdout } = await aws('lambda', 'invoke', '--function-name', 'cli-sum', '--cli-binary-format', 'raw-in-base64-out',
+      '--payload', '{"a": 2, "b": 40}', '--log-type', 'Tail', outFile);
+    const meta = JSON.parse(stdout);
+    expect(meta.StatusCode).toBe(200);
+    expect(meta.FunctionError).toBeUndefined();
+    expect(JSON.parse(readFileSync(outFile, 'utf8'))).toEqual({ sum: 42 });
+    expect(Buffer.from(meta.LogResult, 'base64').toString()).toMatch(/REPORT RequestId: [0-9a-f-]{36}\tDuration/);
+  });
+});

@@ -1,0 +1,81 @@
+// Starts the real headless workbench (`lwb serve`) as a child process, as a
+// user would, and gives tests its URL and ways to stop or kill it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+
+export const REPO = join(import.meta.dirname, '..', '..');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  proc: ChildProcess;
+  output: () => string;
+  /** SIGTERM and wait for a clean exit; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+  /** SIGKILL, as a crash would. */
+  kill9: () => Promise<void>;
+  client: () => LambdaClient;
+}
+
+export function tempDataDir(prefix = 'lwb-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startServer(opts: { dataDir?: string; args?: string[] } = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
+  );
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const onData = () => {
+      const m = out.match(/Lambda API listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${out}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return {
+    url,
+    port,
+    dataDir,
+    proc,
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+    kill9: async () => {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+    client: () =>
+      new LambdaClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDWORKBENCHTEST', secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      }),
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
