@@ -43,6 +43,16 @@ export interface InvokeRequest {
   clientContextBase64?: string;
 }
 
+export interface EnvironmentView {
+  id: string;
+  functionName: string;
+  version: string;
+  state: string;
+  logStream: string;
+  sandboxId: string;
+  containerId?: string;
+}
+
 const MAX_CLIENT_CONTEXT = 3583;
 const hex = (n: number) => randomBytes(n).toString('hex');
 
@@ -165,6 +175,24 @@ export class Engine {
       clientContext,
       tail: req.tail ?? false,
     });
+  }
+
+  /** A snapshot of every execution environment, for the UI and for tests. */
+  environments(functionName?: string): EnvironmentView[] {
+    return this.invoker.environments(functionName).map((e) => ({
+      id: e.id,
+      functionName: e.fv.functionName,
+      version: e.fv.version,
+      state: e.state,
+      logStream: e.log.name,
+      sandboxId: e.sandbox.id,
+      containerId: e.sandbox.containerId,
+    }));
+  }
+
+  /** The log streams of a function's live environments, oldest first. */
+  logStreams(functionName: string): { name: string; text: string }[] {
+    return this.invoker.environments(functionName).map((e) => ({ name: e.log.name, text: e.log.text() }));
   }
 
   /** Waits until ready sandboxes are in place (benchmarks and tests measure warm reserves). */

@@ -5,6 +5,7 @@ import { Engine } from '../engine/engine.js';
 import { LambdaApi } from './lambda-api.js';
 import { parseFlags, UsageError } from './args.js';
 import { servePlaceholderUi } from './ui.js';
+import { workbenchRoutes } from './workbench-api.js';
 
 const USAGE = `usage: lwb <command> [flags]
 
@@ -39,7 +40,8 @@ async function serve(argv: string[]): Promise<void> {
     region: flags.region as string | undefined,
     progress: say,
   });
-  const api = new LambdaApi({ engine, log: say, fallback: servePlaceholderUi });
+  const workbench = workbenchRoutes(engine);
+  const api = new LambdaApi({ engine, log: say, fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res) });
   const port = await api.listen((flags.port as number | undefined) ?? 9000);
   process.stdout.write(`Lambda API listening on http://127.0.0.1:${port}\n`);
 

@@ -154,6 +154,10 @@ export class DockerSandbox {
     }
   }
 
+  get containerId(): string | undefined {
+    return this.container?.id;
+  }
+
   /** Lifts or sets the CPU quota (init boost); false where the cgroup is not ours to write. */
   setCpus(cpus: number | null): boolean {
     return this.cgroup?.setCpus(cpus) ?? false;

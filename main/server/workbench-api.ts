@@ -1,0 +1,22 @@
+// The workbench's own read-only views beside the Lambda API: environments and
+// their log streams. The UI's typed contract will carry the same data; tests
+// use these to observe what the engine did.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine } from '../engine/engine.js';
+
+export function workbenchRoutes(engine: Engine) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' || !req.url?.startsWith('/_workbench/')) return false;
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const fn = url.searchParams.get('function') ?? undefined;
+    let body: unknown;
+    if (url.pathname === '/_workbench/environments') body = engine.environments(fn);
+    else if (url.pathname === '/_workbench/logs' && fn) body = engine.logStreams(fn);
+    else if (url.pathname === '/_workbench/events') body = engine.events.recent((e) => !fn || e.functionName === fn);
+    else return false;
+    const text = JSON.stringify(body);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+    return true;
+  };
+}
