@@ -1,0 +1,155 @@
+// `npm run bench`: starts real workbenches (real Docker), drives them with a
+// lean keep-alive client from this process and prints one JSON line per
+// figure. Medians and percentiles come from one run; see the README for the
+// latest figures and what each one means.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { LeanClient, invokeRequest } from './http-client.js';
+import { startServer, removeDir, type RunningServer } from '../test/helpers/server.js';
+import { createFunction } from '../test/helpers/lambda.js';
+import { docker, environments } from '../test/helpers/workbench.js';
+
+const WARM_N = Number(process.env.BENCH_WARM_N ?? 5000);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_S ?? 5);
+const COLD_N = Number(process.env.BENCH_COLD_N ?? 15);
+const WARM_MEMORY_MB = 1769;
+
+const HELLO_NODE = { 'index.js': 'exports.handler = async () => ({ ok: true });' };
+const HELLO_PY = { 'app.py': 'def handler(event, context):\n    return {"ok": True}\n' };
+
+function emit(figure: string, values: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ figure, ...values })}\n`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
+const hr = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function timedInvoke(client: LeanClient, req: Buffer): Promise<number> {
+  const t0 = hr();
+  const { status, body } = await client.request(req);
+  const t = hr() - t0;
+  if (status !== 200) throw new Error(`invoke failed: ${status} ${body.toString()}`);
+  return t;
+}
+
+async function warmLatency(server: RunningServer): Promise<void> {
+  const client = await LeanClient.open(server.port);
+  const req = invokeRequest('bench-hello', '{"n":1}');
+  for (let i = 0; i < 500; i++) await timedInvoke(client, req);
+  const samples: number[] = [];
+  for (let i = 0; i < WARM_N; i++) samples.push(await timedInvoke(client, req));
+  client.close();
+  samples.sort((a, b) => a - b);
+  emit('warm_invoke_latency_c1', { runtime: 'nodejs20.x', memory_mb: WARM_MEMORY_MB, p50_ms: round(percentile(samples, 50)), p99_ms: round(percentile(samples, 99)), n: WARM_N });
+}
+
+async function throughput(server: RunningServer): Promise<void> {
+  const conc = 10;
+  const clients = await Promise.all(Array.from({ length: conc }, () => LeanClient.open(server.port)));
+  // Warm ten envs: ten concurrent invokes that each hold their env briefly.
+  const hold = invokeRequest('bench-hello', '{"holdMs":300}');
+  await Promise.all(clients.map((c) => c.request(hold)));
+  const envs = (await environments(server.url, 'bench-hello')).length;
+  const req = invokeRequest('bench-hello', '{"n":1}');
+  let count = 0;
+  const until = hr() + THROUGHPUT_SECONDS * 1000;
+  const start = hr();
+  await Promise.all(
+    clients.map(async (c) => {
+      while (hr() < until) {
+        const { status } = await c.request(req);
+        if (status !== 200) throw new Error(`invoke failed: ${status}`);
+        count++;
+      }
+    }),
+  );
+  const seconds = (hr() - start) / 1000;
+  clients.forEach((c) => c.close());
+  emit('throughput_c10', { runtime: 'nodejs20.x', memory_mb: WARM_MEMORY_MB, invokes_per_s: Math.round(count / seconds), n: count, seconds: round(seconds, 1), warm_envs: envs });
+}
+
+/** Memory the workbench adds per env besides the function's own processes: the init and the container's shim. */
+async function envOverhead(server: RunningServer): Promise<void> {
+  const envs = await environments(server.url, 'bench-hello');
+  const pss = (pid: number) => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)![1]) / 1024;
+    } catch {
+      return NaN;
+    }
+  };
+  const inits: number[] = [];
+  const shims: number[] = [];
+  for (const e of envs) {
+    const info = await docker.getContainer(e.containerId!).inspect();
+    const pid = info.State.Pid;
+    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    inits.push(pss(pid));
+    shims.push(pss(ppid));
+  }
+  const median = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  const init = median(inits);
+  const shim = median(shims);
+  emit('env_memory_overhead', { init_pss_mb: round(init, 2), container_shim_pss_mb: round(shim, 2), total_mb: round(init + shim, 2), envs: envs.length });
+}
+
+async function coldStarts(runtime: string, handler: string, files: Record<string, string>, ready: boolean): Promise<void> {
+  const server = await startServer({ args: ['--force-cold', '--ready-sandboxes', ready ? '1' : '0'] });
+  try {
+    await createFunction(server.client(), { name: 'cold', runtime, handler, files });
+    const client = await LeanClient.open(server.port);
+    const req = invokeRequest('cold', '{}');
+    await timedInvoke(client, req); // builds the image on a first run
+    const n = ready ? COLD_N : Math.ceil(COLD_N / 3);
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) {
+      // Let the previous env be torn down and (with a reserve) a sandbox be readied, as between real cold starts.
+      await new Promise((r) => setTimeout(r, ready ? 1500 : 500));
+      samples.push(await timedInvoke(client, req));
+    }
+    client.close();
+    samples.sort((a, b) => a - b);
+    emit(ready ? `cold_start_${runtime}` : `cold_start_without_ready_sandbox_${runtime}`, {
+      p50_ms: round(percentile(samples, 50), 1),
+      min_ms: round(samples[0]!, 1),
+      max_ms: round(samples[samples.length - 1]!, 1),
+      n,
+    });
+  } finally {
+    await server.stop();
+    removeDir(server.dataDir);
+  }
+}
+
+async function main(): Promise<void> {
+  const python = `python${execFileSync('/usr/bin/python3', ['-c', 'import sys;print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim()}`;
+  emit('machine', { cpus: (await import('node:os')).cpus().length, node: process.version, docker: (await docker.version()).Version });
+
+  const server = await startServer();
+  try {
+    await createFunction(server.client(), {
+      name: 'bench-hello',
+      // 1,769 MB = 1 vCPU, so the figures measure the workbench, not CFS throttling of a 0.07 vCPU function.
+      memory: WARM_MEMORY_MB,
+      files: { 'index.js': 'exports.handler = async (e) => { if (e.holdMs) await new Promise((r) => setTimeout(r, e.holdMs)); return { ok: true }; };' },
+    });
+    await warmLatency(server);
+    await throughput(server);
+    await envOverhead(server);
+  } finally {
+    await server.stop();
+    removeDir(server.dataDir);
+  }
+  await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, true);
+  await coldStarts(python, 'app.handler', HELLO_PY, true);
+  await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, false);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
