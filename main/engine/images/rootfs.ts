@@ -4,7 +4,7 @@
 // The result is a plain directory; runtime-images.ts imports it into Docker.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ export const REPO_ROOT = ((): string => {
 const RUNTIMES_DIR = join(REPO_ROOT, 'runtimes');
 
 /** Bump when the recipe itself changes in a way the inputs do not show. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 
 /** Lambda's sandbox user (`sbx_user1051`). */
 export const SANDBOX_UID = 993;
@@ -197,10 +197,21 @@ function copyTree(from: string, to: string): void {
     if (st.isSymbolicLink()) {
       const target = realpathSync(src);
       if (statSync(target).isDirectory()) copyTree(target, dst);
-      else copyFileSync(target, dst);
+      else copyPreservingTimes(target, dst);
     } else if (st.isDirectory()) copyTree(src, dst);
-    else if (st.isFile()) copyFileSync(src, dst);
+    else if (st.isFile()) copyPreservingTimes(src, dst);
   }
+}
+
+/**
+ * Copies a file and keeps its mtime: Python's cached bytecode (__pycache__)
+ * is valid only while the source's mtime matches, and the env cannot rewrite
+ * it (read-only root), so a changed mtime would recompile on every cold start.
+ */
+function copyPreservingTimes(from: string, to: string): void {
+  copyFileSync(from, to);
+  const st = statSync(from);
+  utimesSync(to, st.atime, st.mtime);
 }
 
 /** Writes the plan into `dir` (which must be empty), with the init binary at /lwb/init. */
@@ -212,7 +223,7 @@ export function materialize(plan: RootfsPlan, dir: string, initBinary: string): 
   const put = (from: string, to: string, mode?: number) => {
     const dst = join(dir, to);
     mkdirSync(dirname(dst), { recursive: true });
-    copyFileSync(realpathSync(from), dst);
+    copyPreservingTimes(realpathSync(from), dst);
     if (mode !== undefined) chmodSync(dst, mode);
   };
   put(initBinary, '/lwb/init', 0o755);
@@ -227,5 +238,9 @@ export function materialize(plan: RootfsPlan, dir: string, initBinary: string): 
     if (existsSync(dst)) continue;
     mkdirSync(dirname(dst), { recursive: true });
     symlinkSync(target, dst);
+  }
+  if (plan.runtime.family === 'python') {
+    // Precompile the runtime client: the env's user cannot write __pycache__.
+    execFileSync(plan.runtime.pythonPath!, ['-m', 'compileall', '-q', '-d', '/var/runtime', join(dir, 'var/runtime')]);
   }
 }
