@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 
 export class LeanClient {
   private socket!: Socket;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private waiting: ((status: number, body: Buffer) => void) | null = null;
 
   static async open(port: number): Promise<LeanClient> {
