@@ -9,6 +9,7 @@ import { bootstrapArgv } from '../runtimes.js';
 import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
 import { LogStream, ms2, reportLine, tailBase64 } from '../telemetry/logs.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
+import { runtimeEnvironment } from './runtime-env.js';
 
 const TRANSITIONS: Record<EnvState, readonly EnvState[]> = {
   starting: ['initializing', 'shuttingDown', 'gone'],
@@ -144,39 +145,10 @@ export class ExecutionEnvironment {
     // Lambda gives the INIT phase more CPU than small functions get while invoking.
     this.sandbox.setCpus(Math.max(1, cpusForMemory(this.memoryMb)));
     run.initStartNs = now();
-    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(fv.runtime), env: this.runtimeEnv() }));
+    const env = runtimeEnvironment(fv, { logGroup: this.log.group, logStream: this.log.name, initializationType: 'on-demand' }, this.opts.platformEnv);
+    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(fv.runtime), env }));
     const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
     run.timer = setTimeout(() => this.onInitTimeout(run), limit);
-  }
-
-  private runtimeEnv(): Record<string, string> {
-    const fv = this.fv;
-    const family = fv.runtime.family;
-    return {
-      PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
-      LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
-      LANG: 'en_US.UTF-8',
-      TZ: ':UTC',
-      ...(family === 'nodejs'
-        ? { NODE_PATH: `/opt/nodejs/node${fv.runtime.nodeMajor}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task` }
-        : {}),
-      ...(family === 'python' ? { PYTHONPATH: '/var/runtime' } : {}),
-      ...fv.environment,
-      ...this.opts.platformEnv,
-      _HANDLER: fv.handler,
-      AWS_REGION: fv.region,
-      AWS_DEFAULT_REGION: fv.region,
-      AWS_EXECUTION_ENV: `AWS_Lambda_${fv.runtime.id}`,
-      AWS_LAMBDA_FUNCTION_NAME: fv.functionName,
-      AWS_LAMBDA_FUNCTION_VERSION: fv.version,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fv.memorySize),
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_LAMBDA_LOG_GROUP_NAME: this.log.group,
-      AWS_LAMBDA_LOG_STREAM_NAME: this.log.name,
-      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-      LAMBDA_TASK_ROOT: '/var/task',
-      LAMBDA_RUNTIME_DIR: '/var/runtime',
-    };
   }
 
   private dispatch(run: Run, cause: EnvCause): void {
@@ -214,6 +186,7 @@ export class ExecutionEnvironment {
         this.runtimeAlive = true;
         this.sandbox.setCpus(cpusForMemory(this.memoryMb));
         if (run.phase === 'init') run.initDurationMs = nsToMs(m.ts - run.initStartNs);
+        this.recordInit(nsToMs(m.ts - run.initStartNs), 'success');
         this.dispatch(run, 'invoke');
         return;
       case 'initError':
@@ -336,6 +309,7 @@ export class ExecutionEnvironment {
     clearTimeout(run.timer);
     const type = errorType || 'Runtime.Unknown';
     const initMs = nsToMs(ts - run.initStartNs);
+    this.recordInit(initMs, 'error', type);
     run.log.push(`INIT_REPORT Init Duration: ${ms2(initMs)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`);
     run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
     run.status = 'error';
@@ -361,12 +335,17 @@ export class ExecutionEnvironment {
 
   private awaitingExit = false;
 
+  private recordInit(durationMs: number, status: 'success' | 'error' | 'timeout', errorType?: string): void {
+    this.events.record({ kind: 'phase', at: Date.now(), envId: this.id, functionName: this.fv.functionName, phase: 'init', durationMs, status, errorType });
+  }
+
   private onInitTimeout(run: Run): void {
     if (this.run !== run) return;
     if (run.phase === 'init') {
       // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried
       // inside the invoke, counted against the function timeout.
       run.log.push(`INIT_REPORT Init Duration: ${ms2(INIT_LIMIT_MS)} ms\tPhase: init\tStatus: timeout\n`);
+      this.recordInit(INIT_LIMIT_MS, 'timeout');
       run.phase = 'restart';
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
       this.awaitingExit = true;
