@@ -37,3 +37,24 @@ describe('function names', () => {
     expect(() => parseFunctionName('a b')).toThrow(/failed to satisfy constraint/);
   });
 });
+
+describe('bounded telemetry', () => {
+  it('a log stream keeps its newest text under its cap', () => {
+    const s = new LogStream('/aws/lambda/f', '$LATEST');
+    for (let i = 0; i < 20_000; i++) s.append(`line ${i} ${'x'.repeat(100)}\n`);
+    const text = s.text();
+    expect(text.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(text.endsWith(`line 19999 ${'x'.repeat(100)}\n`)).toBe(true);
+    expect(text).not.toContain('line 0 ');
+  });
+
+  it('the event log keeps the newest 10,000 events in order', async () => {
+    const { EventLog } = await import('../../main/engine/telemetry/events.js');
+    const log = new EventLog();
+    for (let i = 0; i < 10_005; i++) log.record({ kind: 'phase', at: i, envId: 'e', functionName: 'f', phase: 'invoke', durationMs: 1, status: 'success' });
+    const all = log.recent();
+    expect(all).toHaveLength(10_000);
+    expect(all[0]!.at).toBe(5);
+    expect(all[9_999]!.at).toBe(10_004);
+  });
+});

@@ -49,16 +49,27 @@ export type EngineEvent =
 
 const RING = 10_000;
 
+/** A fixed-size ring: recording is O(1) on the invoke path, however long the workbench runs. */
 export class EventLog extends EventEmitter {
-  private ring: EngineEvent[] = [];
+  private readonly ring: (EngineEvent | undefined)[] = new Array(RING);
+  private next = 0;
+  private count = 0;
 
   record(e: EngineEvent): void {
-    this.ring.push(e);
-    if (this.ring.length > RING) this.ring.splice(0, this.ring.length - RING);
+    this.ring[this.next] = e;
+    this.next = (this.next + 1) % RING;
+    if (this.count < RING) this.count++;
     if (this.listenerCount('event') > 0) this.emit('event', e);
   }
 
+  /** Recorded events, oldest first. */
   recent(filter?: (e: EngineEvent) => boolean): EngineEvent[] {
-    return filter ? this.ring.filter(filter) : [...this.ring];
+    const out: EngineEvent[] = [];
+    const first = (this.next - this.count + RING) % RING;
+    for (let i = 0; i < this.count; i++) {
+      const e = this.ring[(first + i) % RING]!;
+      if (!filter || filter(e)) out.push(e);
+    }
+    return out;
   }
 }

@@ -26,7 +26,12 @@ export class LogStream {
     if (!text) return;
     this.events.push({ at, text });
     this.bytes += text.length;
-    while (this.bytes > STREAM_CAP_BYTES && this.events.length > 1) this.bytes -= this.events.shift()!.text.length;
+    // Trim in one go down to three quarters of the cap, so trimming is rare and never O(n) per append.
+    if (this.bytes > STREAM_CAP_BYTES && this.events.length > 1) {
+      let drop = 0;
+      while (this.bytes > (STREAM_CAP_BYTES * 3) / 4 && drop < this.events.length - 1) this.bytes -= this.events[drop++]!.text.length;
+      this.events = this.events.slice(drop);
+    }
   }
 
   text(): string {
