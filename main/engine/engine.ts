@@ -171,7 +171,7 @@ export class Engine {
       requestId: randomUUID(),
       payload: req.payload,
       invokedArn,
-      traceId: newTraceId(hex),
+      traceId: newTraceId(),
       clientContext,
       tail: req.tail ?? false,
     });
