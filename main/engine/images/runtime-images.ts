@@ -91,7 +91,17 @@ export class RuntimeImages {
       rmSync(dir, { recursive: true, force: true });
     }
     say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await this.removeStale(runtime, tag);
     return tag;
+  }
+
+  /** Removes this runtime's images from earlier inputs; one still used by a container stays. */
+  private async removeStale(runtime: RuntimeSpec, current: string): Promise<void> {
+    const images = await this.docker.listImages({ filters: { reference: [`${IMAGE_REPO}:${runtime.id}-*`] } });
+    for (const img of images) {
+      if ((img.RepoTags ?? []).includes(current)) continue;
+      await this.docker.getImage(img.Id).remove().catch(() => {});
+    }
   }
 
   private async exists(tag: string): Promise<boolean> {
