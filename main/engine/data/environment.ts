@@ -14,7 +14,8 @@ import { runtimeEnvironment } from './runtime-env.js';
 const TRANSITIONS: Record<EnvState, readonly EnvState[]> = {
   starting: ['initializing', 'shuttingDown', 'gone'],
   initializing: ['invoking', 'idle', 'shuttingDown', 'gone'],
-  invoking: ['idle', 'shuttingDown', 'gone'],
+  // invoking → initializing: the runtime had died between invocations; it is started again for this one.
+  invoking: ['idle', 'initializing', 'shuttingDown', 'gone'],
   idle: ['invoking', 'initializing', 'frozen', 'shuttingDown', 'gone'],
   frozen: ['invoking', 'initializing', 'shuttingDown', 'gone'],
   shuttingDown: ['gone'],
@@ -118,15 +119,17 @@ export class ExecutionEnvironment {
   async invoke(inv: Invocation): Promise<InvokeOutcome> {
     if (this.run) throw new Error(`env ${this.id} is busy`);
     if (this.state === 'gone' || this.state === 'shuttingDown') throw new Error(`env ${this.id} is ${this.state}`);
-    const coldStart = !this.runtimeAlive;
     let resolve!: (o: InvokeOutcome) => void;
     const done = new Promise<InvokeOutcome>((r) => (resolve = r));
-    const run: Run = { inv, phase: 'init', coldStart, resolve, log: [], initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
+    const run: Run = { inv, phase: 'init', coldStart: false, resolve, log: [], initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
     this.run = run;
     if (this.state === 'frozen') {
       if (this.freezing) await this.freezing;
       await this.sandbox.thaw();
     }
+    // A reset in progress (runtime being killed after a failure) finishes first: milliseconds.
+    if (this.killing) await this.killing.promise;
+    run.coldStart = !this.runtimeAlive;
     if (this.runtimeAlive) this.dispatch(run, 'invoke');
     else this.startRuntime(run, this.pendingCause);
     return done;
@@ -145,6 +148,7 @@ export class ExecutionEnvironment {
     // Lambda gives the INIT phase more CPU than small functions get while invoking.
     this.sandbox.setCpus(Math.max(1, cpusForMemory(this.memoryMb)));
     run.initStartNs = now();
+    this.processAlive = true;
     const env = runtimeEnvironment(fv, { logGroup: this.log.group, logStream: this.log.name, initializationType: 'on-demand' }, this.opts.platformEnv);
     this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(fv.runtime), env }));
     const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
@@ -202,7 +206,7 @@ export class ExecutionEnvironment {
         if (this.reporting && this.reporting.inv.requestId === m.requestId) this.finishReport(this.reporting);
         return;
       case 'exit':
-        return this.onRuntimeExit(m.code, m.signal, m.oomKilled, m.killed);
+        return this.onRuntimeExit(m.code, m.signal, m.oomKilled, m.killed, m.inflight);
       case 'fatal':
         this.log.append(`[workbench] the init failed: ${m.message}\n`);
         return;
@@ -327,13 +331,27 @@ export class ExecutionEnvironment {
     this.run = null;
     this.writeEndAndReport(run);
     this.resolveRun(run);
-    // The runtime normally exits after reporting; make sure it does, then the env is free again.
+    // The runtime normally exits after reporting; make sure it does. The env is free again at once.
     this.pendingCause = 'init-error';
-    this.awaitingExit = true;
-    this.sandbox.channel.send(encodeKill());
+    this.killRuntime();
+    this.becomeAvailable();
   }
 
-  private awaitingExit = false;
+  /** The runtime process exists: started and its EXIT not yet seen. */
+  private processAlive = false;
+  /** A KILL is on its way; invocations wait for its EXIT before starting a runtime. */
+  private killing: { promise: Promise<void>; resolve: () => void; timer: NodeJS.Timeout } | null = null;
+
+  /** Resets the runtime (Lambda's reset after a failure); /tmp and the env stay. */
+  private killRuntime(): void {
+    if (!this.processAlive || this.killing) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    // An init that never confirms the kill leaves the env unusable: give it up.
+    const timer = setTimeout(() => void this.shutdown('sandbox-lost'), 5000);
+    this.killing = { promise, resolve, timer };
+    this.sandbox.channel.send(encodeKill());
+  }
 
   private recordInit(durationMs: number, status: 'success' | 'error' | 'timeout', errorType?: string): void {
     this.events.record({ kind: 'phase', at: Date.now(), envId: this.id, functionName: this.fv.functionName, phase: 'init', durationMs, status, errorType });
@@ -348,8 +366,7 @@ export class ExecutionEnvironment {
       this.recordInit(INIT_LIMIT_MS, 'timeout');
       run.phase = 'restart';
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
-      this.awaitingExit = true;
-      this.sandbox.channel.send(encodeKill());
+      this.killRuntime();
       return;
     }
     this.onInvokeTimeout(run);
@@ -367,24 +384,37 @@ export class ExecutionEnvironment {
       `${isoNow()} ${run.inv.requestId} Task timed out after ${secs} seconds\n`,
     );
     this.pendingCause = 'after-timeout';
-    this.awaitingExit = true;
-    this.sandbox.channel.send(encodeKill());
+    this.killRuntime();
+    this.becomeAvailable();
   }
 
-  private onRuntimeExit(code: number, signal: number, oomKilled: boolean, killed: boolean): void {
+  private onRuntimeExit(code: number, signal: number, oomKilled: boolean, killed: boolean, inflight?: string): void {
     this.runtimeAlive = false;
+    this.processAlive = false;
     const run = this.run;
-    if (this.awaitingExit) {
-      this.awaitingExit = false;
+    if (this.killing) {
+      const k = this.killing;
+      this.killing = null;
+      clearTimeout(k.timer);
+      k.resolve();
       if (run && run.phase === 'restart') {
         run.initStartNs = now();
         this.startRuntime(run, 'reset');
-        return;
       }
-      this.becomeAvailable();
       return;
     }
     if (killed) return;
+    if (run && run.phase === 'invoke' && inflight !== undefined && inflight !== run.inv.requestId) {
+      // The runtime died after its last response and before taking this event:
+      // the env resets and initialises again for this invocation.
+      clearTimeout(run.timer);
+      run.log = run.log.filter((l) => !l.startsWith(`START RequestId: ${run.inv.requestId}`));
+      run.deadlineNs = undefined;
+      run.coldStart = true;
+      this.pendingCause = 'after-crash';
+      this.startRuntime(run, 'after-crash');
+      return;
+    }
     const oom = oomKilled || this.sandbox.oomKills() > 0 && signal === 9;
     const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
     const how = signal > 0 ? `signal: ${signalName(signal)}` : `exit status ${code}`;
@@ -416,7 +446,7 @@ export class ExecutionEnvironment {
 
   /** After a run: idle (or back to init if the runtime was reset), and tell the pool. */
   private becomeAvailable(): void {
-    if (this.run || this.awaitingExit || this.state === 'gone' || this.state === 'shuttingDown') return;
+    if (this.run || this.state === 'gone' || this.state === 'shuttingDown') return;
     this.setState('idle', this.runtimeAlive ? 'response' : 'reset');
     this.idleSince = Date.now();
     this.armIdleTimer(this.opts.freezeAfterMs);

@@ -39,7 +39,7 @@ export type InitMessage =
   | { type: 'error'; times: CallTimes; requestId: string; errorType: string; body: Buffer }
   | { type: 'tooLarge'; times: CallTimes; requestId: string; size: number }
   | { type: 'memory'; requestId: string; maxKb: number }
-  | { type: 'exit'; code: number; signal: number; oomKilled: boolean; killed: boolean }
+  | { type: 'exit'; code: number; signal: number; oomKilled: boolean; killed: boolean; inflight?: string }
   | { type: 'fatal'; message: string };
 
 /** Reads NUL-terminated strings and big-endian integers from one payload. */
@@ -62,6 +62,9 @@ class PayloadReader {
   }
   times(): CallTimes {
     return { next: this.u64(), delivered: this.u64(), done: this.u64() };
+  }
+  hasMore(): boolean {
+    return this.pos < this.buf.length;
   }
   rest(): Buffer {
     return this.buf.subarray(this.pos);
@@ -94,8 +97,11 @@ export function decodeFrame(type: number, payload: Buffer): InitMessage {
     }
     case FrameType.Memory:
       return { type: 'memory', requestId: r.str(), maxKb: r.int() };
-    case FrameType.Exit:
-      return { type: 'exit', code: r.int(), signal: r.int(), oomKilled: r.int() === 1, killed: r.int() === 1 };
+    case FrameType.Exit: {
+      const exit = { type: 'exit' as const, code: r.int(), signal: r.int(), oomKilled: r.int() === 1, killed: r.int() === 1 };
+      // `inflight`: the request delivered to the runtime and not answered when it exited ('' for none).
+      return r.hasMore() ? { ...exit, inflight: r.str() } : exit;
+    }
     case FrameType.Fatal:
       return { type: 'fatal', message: r.str() };
     default:
