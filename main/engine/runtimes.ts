@@ -20,7 +20,8 @@ export interface RuntimeSpec {
 export function bootstrapArgv(spec: RuntimeSpec, codeHasBootstrapInOpt = false): string[] {
   switch (spec.family) {
     case 'nodejs':
-      return ['/var/lang/bin/node', '/var/runtime/index.mjs'];
+      // The flags AWS's Node.js bootstrap passes.
+      return ['/var/lang/bin/node', '--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs'];
     case 'python':
       // -u: unbuffered stdout so print() output precedes the response, as in Lambda's logs.
       return [spec.pythonPath!, '-u', '/var/runtime/bootstrap.py'];
