@@ -1,0 +1,87 @@
+// What a function sees from inside its execution environment: Lambda's user,
+// read-only code and root, a sized /tmp, no network, no capabilities, its
+// own processes only, and Lambda's environment variables.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { createFunction, invoke } from '../helpers/lambda.js';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const PROBE = `
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const tryWrite = (p) => { try { fs.writeFileSync(p, 'x'); return 'written'; } catch (e) { return e.code; } };
+const connect = (host, port) => new Promise((resolve) => {
+  const s = net.connect({ host, port, timeout: 1000 });
+  s.on('connect', () => { s.destroy(); resolve('connected'); });
+  s.on('timeout', () => { s.destroy(); resolve('timeout'); });
+  s.on('error', (e) => resolve(e.code));
+});
+exports.handler = async (event) => {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const field = (name) => status.match(new RegExp('^' + name + ':\\\\s+(.*)$', 'm'))[1];
+  const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+  const tmp = fs.statfsSync('/tmp');
+  return {
+    uid: process.getuid(), gid: process.getgid(),
+    task: tryWrite('/var/task/new.js'), etc: tryWrite('/etc/new'), tmp: tryWrite('/tmp/new'),
+    tmpBytes: tmp.blocks * tmp.bsize,
+    interfaces: Object.keys(os.networkInterfaces()),
+    gateway: await connect('172.17.0.1', event.port),
+    capEff: field('CapEff'), noNewPrivs: field('NoNewPrivs'),
+    maxOpenFiles: limits.match(/Max open files\\s+(\\d+)/)[1],
+    processes: fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).length,
+    env: {
+      name: process.env.AWS_LAMBDA_FUNCTION_NAME, version: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+      memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, api: process.env.AWS_LAMBDA_RUNTIME_API,
+      tz: process.env.TZ, handler: process.env._HANDLER, execEnv: process.env.AWS_EXECUTION_ENV,
+      task: process.env.LAMBDA_TASK_ROOT, group: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+      stream: process.env.AWS_LAMBDA_LOG_STREAM_NAME, trace: process.env._X_AMZN_TRACE_ID,
+      initType: process.env.AWS_LAMBDA_INITIALIZATION_TYPE, mine: process.env.MY_SETTING,
+    },
+  };
+};`;
+
+describe('inside an execution environment', () => {
+  it("runs as Lambda's non-root user with read-only code and root, a sized /tmp, no network and no privileges", async () => {
+    await createFunction(server.client(), { name: 'probe', memory: 256, files: { 'index.js': PROBE }, env: { MY_SETTING: 'on' } });
+    const out = await invoke(server.client(), 'probe', { port: server.port });
+    expect(out.functionError).toBeUndefined();
+    const r = out.json;
+    expect(r.uid).toBe(993);
+    expect(r.gid).toBe(990);
+    expect(r.task).toBe('EROFS');
+    expect(['EROFS', 'EACCES']).toContain(r.etc);
+    expect(r.tmp).toBe('written');
+    expect(r.tmpBytes).toBe(512 * 1024 * 1024);
+    expect(r.interfaces).toEqual(['lo']);
+    // The host's Docker bridge (and the workbench's own API port on it) is unreachable.
+    expect(r.gateway).toBe('ENETUNREACH');
+    expect(r.capEff).toBe('0000000000000000');
+    expect(r.noNewPrivs).toBe('1');
+    expect(r.maxOpenFiles).toBe('1024');
+    expect(r.processes).toBeLessThanOrEqual(3); // the init and the runtime: no other env's processes
+    expect(r.env).toEqual({
+      name: 'probe',
+      version: '$LATEST',
+      memory: '256',
+      api: '127.0.0.1:9001',
+      tz: ':UTC',
+      handler: 'index.handler',
+      execEnv: 'AWS_Lambda_nodejs20.x',
+      task: '/var/task',
+      group: '/aws/lambda/probe',
+      stream: expect.stringMatching(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/),
+      trace: expect.stringMatching(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/),
+      initType: 'on-demand',
+      mine: 'on',
+    });
+  });
+});
