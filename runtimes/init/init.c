@@ -188,12 +188,23 @@ static void on_invoke(char *payload, size_t len, char **owner)
         fatal("bad INVOKE frame");
     size_t id_len = (size_t)(z1 - payload), hlen = (size_t)(z2 - z1 - 1);
 
+    /* No runtime (it exited; its EXIT told the host that nothing was in flight): the host
+     * starts a new one and sends this event again after INIT_DONE, so it must not wait here. */
+    if (!rt_running())
+        return;
+
     struct conn *w;
     uint64_t ts_next;
     while ((w = http_take_waiter(&ts_next)))
         if (deliver(w, ts_next, payload, id_len, z1 + 1, hlen, z2 + 1, (size_t)(end - z2 - 1)) == 0)
             return;
     event_enqueue(payload, len, owner, id_len, hlen);
+}
+
+/* The request delivered to the runtime and not yet answered, or "" (for EXIT). */
+const char *invocation_inflight(void)
+{
+    return cur.active ? cur.id : "";
 }
 
 /* The runtime is gone (EXIT was sent): nothing of its invocation state survives. */

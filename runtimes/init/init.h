@@ -170,5 +170,6 @@ void memory_flush(void);
 
 /* Called by runtime.c after EXIT was sent: forget the invocation state. */
 void invocations_reset(void);
+const char *invocation_inflight(void);
 
 #endif

@@ -327,9 +327,9 @@ static void rt_finish(int have_status, int status)
     else  /* no cgroup counter: a SIGKILL nobody asked for is most likely the OOM killer */
         oom = sig == SIGKILL && !rt.kill_requested;
 
-    char payload[64];
-    int n = snprintf(payload, sizeof payload, "%d%c%d%c%d%c%d%c", code, 0, sig, 0, oom, 0,
-                     rt.kill_requested, 0);
+    char payload[64 + ID_MAX];
+    int n = snprintf(payload, sizeof payload, "%d%c%d%c%d%c%d%c%s%c", code, 0, sig, 0, oom, 0,
+                     rt.kill_requested, 0, invocation_inflight(), 0);
     struct iovec iov = {payload, (size_t)n};
     chan_send(F_EXIT, &iov, 1);
 

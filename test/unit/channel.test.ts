@@ -24,7 +24,7 @@ describe('Channel', () => {
       frame(FrameType.Hello, Buffer.from('1.0\0')),
       frame(FrameType.Log, Buffer.concat([Buffer.from([2]), Buffer.from('line\n')])),
       frame(FrameType.Response, Buffer.concat([u64(1n), u64(2n), u64(3n), Buffer.from('req-1\0{"ok":true}')])),
-      frame(FrameType.Exit, Buffer.from(['1', '-1', '0', '1', ''].join('\0'))),
+      frame(FrameType.Exit, Buffer.from(['1', '-1', '0', '1', 'req-9', ''].join('\0'))),
     ]);
     for (let split = 1; split < bytes.length; split++) {
       const stream = new PassThrough();
@@ -38,7 +38,7 @@ describe('Channel', () => {
       expect((got[1] as { data: Buffer }).data.toString()).toBe('line\n');
       expect(got[2]).toMatchObject({ requestId: 'req-1', times: { next: 1n, delivered: 2n, done: 3n } });
       expect((got[2] as { body: Buffer }).body.toString()).toBe('{"ok":true}');
-      expect(got[3]).toEqual({ type: 'exit', code: 1, signal: -1, oomKilled: false, killed: true });
+      expect(got[3]).toEqual({ type: 'exit', code: 1, signal: -1, oomKilled: false, killed: true, inflight: 'req-9' });
     }
   });
 
