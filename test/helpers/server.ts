@@ -21,6 +21,12 @@ export interface RunningServer {
   client: () => LambdaClient;
 }
 
+/** Every server a test started; killed when the test process ends, whatever happened in between. */
+const started = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of started) if (p.exitCode === null) p.kill('SIGKILL');
+});
+
 export function tempDataDir(prefix = 'lwb-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -32,6 +38,8 @@ export async function startServer(opts: { dataDir?: string; args?: string[] } = 
     ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
   );
+  started.add(proc);
+  proc.once('exit', () => started.delete(proc));
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

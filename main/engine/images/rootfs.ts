@@ -5,7 +5,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync, utimesSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeSpec } from '../runtimes.js';
@@ -80,21 +79,8 @@ export function sharedLibraries(file: string): string[] {
   return libs;
 }
 
-/** Where the official Node.js binary for a major version is (npm package `node-linux-<arch>`). */
-export function nodeBinary(major: number): string {
-  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
-  const require = createRequire(import.meta.url);
-  try {
-    const pkg = require.resolve(`node-linux-${arch}-${major}/package.json`);
-    return join(dirname(pkg), 'bin', 'node');
-  } catch {
-    throw new Error(
-      `The Node.js ${major} binary is missing (npm package node-linux-${arch}@${major}). Run \`npm install\` to fetch it.`,
-    );
-  }
-}
-
-export function planRootfs(runtime: RuntimeSpec): RootfsPlan {
+/** `nodeBinary`: the official Node.js binary, for nodejs runtimes (see node-dist.ts). */
+export function planRootfs(runtime: RuntimeSpec, nodeBinary?: string): RootfsPlan {
   const plan: RootfsPlan = { runtime, entries: [], trees: [], files: new Map(), links: new Map(), sources: [] };
   const binaries: string[] = [];
 
@@ -106,7 +92,8 @@ export function planRootfs(runtime: RuntimeSpec): RootfsPlan {
 
   switch (runtime.family) {
     case 'nodejs': {
-      const node = nodeBinary(runtime.nodeMajor!);
+      if (!nodeBinary) throw new Error(`${runtime.id} needs its Node.js binary`);
+      const node = nodeBinary;
       plan.entries.push({ from: node, to: '/var/lang/bin/node', mode: 0o755 });
       binaries.push(node);
       for (const f of readdirSync(join(RUNTIMES_DIR, 'nodejs'))) {

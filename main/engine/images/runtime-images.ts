@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import type { RuntimeSpec } from '../runtimes.js';
 import { REPO_ROOT, materialize, planHash, planRootfs } from './rootfs.js';
+import { ensureNodeBinary } from './node-dist.js';
 
 const execFileP = promisify(execFile);
 const INIT_DIR = join(REPO_ROOT, 'runtimes', 'init');
@@ -73,11 +74,12 @@ export class RuntimeImages {
   }
 
   private async build(runtime: RuntimeSpec): Promise<string> {
-    const plan = planRootfs(runtime);
+    const say = (m: string) => this.progress(`[image ${runtime.id}] ${m}`);
+    const node = runtime.family === 'nodejs' ? await ensureNodeBinary(runtime.nodeMajor!, say) : undefined;
+    const plan = planRootfs(runtime, node);
     const tag = imageTag(runtime, planHash(plan, initSources()));
     if (await this.exists(tag)) return tag;
 
-    const say = (m: string) => this.progress(`[image ${runtime.id}] ${m}`);
     const started = Date.now();
     const init = await buildInit(this.cacheDir, say);
     mkdirSync(this.cacheDir, { recursive: true });
