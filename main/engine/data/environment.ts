@@ -169,7 +169,7 @@ export class ExecutionEnvironment {
       'Content-Type: application/json\r\n';
     if (inv.clientContext) headers += `Lambda-Runtime-Client-Context: ${inv.clientContext}\r\n`;
     if (inv.cognitoIdentity) headers += `Lambda-Runtime-Cognito-Identity: ${inv.cognitoIdentity}\r\n`;
-    run.log.push(`START RequestId: ${inv.requestId} Version: ${this.fv.version}\n`);
+    this.logStart(run);
     run.timer = setTimeout(() => this.onInvokeTimeout(run), remainingMs);
     this.sandbox.channel.send(encodeInvoke(inv.requestId, headers, inv.payload));
   }
@@ -218,22 +218,11 @@ export class ExecutionEnvironment {
   private onResult(run: Run, m: Extract<InitMessage, { type: 'response' | 'error' | 'tooLarge' }>): void {
     clearTimeout(run.timer);
     run.durationMs = durationOf(m.times);
-    const base = { requestId: run.inv.requestId, executedVersion: this.fv.version, coldStart: run.coldStart, envId: this.id };
-    if (m.type === 'response') {
-      run.outcome = { ...base, payload: m.body };
-    } else if (m.type === 'error') {
-      run.status = 'error';
-      run.errorType = m.errorType || 'Unhandled';
-      run.outcome = { ...base, payload: m.body, functionError: 'Unhandled', errorType: run.errorType };
-    } else {
-      run.status = 'error';
-      run.errorType = 'Function.ResponseSizeTooLarge';
-      run.outcome = {
-        ...base,
-        functionError: 'Unhandled',
-        errorType: run.errorType,
-        payload: platformError(run.errorType, `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`),
-      };
+    if (m.type === 'response') this.settle(run, m.body);
+    else if (m.type === 'error') this.settle(run, m.body, m.errorType || 'Unhandled');
+    else {
+      const type = 'Function.ResponseSizeTooLarge';
+      this.settle(run, platformError(type, `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`), type);
     }
     // The response goes out now; END and REPORT follow when the MEMORY frame arrives.
     run.phase = 'report';
@@ -241,6 +230,21 @@ export class ExecutionEnvironment {
     this.run = null;
     if (!run.inv.tail) this.resolveRun(run);
     this.becomeAvailable();
+  }
+
+  /** Fixes what the caller gets back; an error type marks a function error (`Unhandled`). */
+  private settle(run: Run, payload: Buffer, errorType?: string, status: 'error' | 'timeout' = 'error'): void {
+    run.outcome = { requestId: run.inv.requestId, payload, executedVersion: this.fv.version, coldStart: run.coldStart, envId: this.id };
+    if (errorType !== undefined) {
+      run.status = status;
+      run.errorType = errorType;
+      run.outcome.functionError = 'Unhandled';
+      run.outcome.errorType = errorType;
+    }
+  }
+
+  private logStart(run: Run): void {
+    run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
   }
 
   private finishReport(run: Run): void {
@@ -291,19 +295,9 @@ export class ExecutionEnvironment {
   /** Ends a run that failed without a normal response: the platform answers for the function. */
   private failRun(run: Run, errorType: string, errorMessage: string, status: 'timeout' | 'error', logLines: string): void {
     clearTimeout(run.timer);
-    if (run.phase === 'init' || run.phase === 'restart') run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
+    if (run.phase === 'init' || run.phase === 'restart') this.logStart(run);
     run.log.push(logLines);
-    run.status = status;
-    run.errorType = errorType;
-    run.outcome = {
-      requestId: run.inv.requestId,
-      payload: platformError(errorType, errorMessage),
-      functionError: 'Unhandled',
-      errorType,
-      executedVersion: this.fv.version,
-      coldStart: run.coldStart,
-      envId: this.id,
-    };
+    this.settle(run, platformError(errorType, errorMessage), errorType, status);
     this.run = null;
     this.writeEndAndReport(run);
     this.resolveRun(run);
@@ -315,19 +309,9 @@ export class ExecutionEnvironment {
     const initMs = nsToMs(ts - run.initStartNs);
     this.recordInit(initMs, 'error', type);
     run.log.push(`INIT_REPORT Init Duration: ${ms2(initMs)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`);
-    run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
-    run.status = 'error';
-    run.errorType = type;
+    this.logStart(run);
     run.durationMs = initMs;
-    run.outcome = {
-      requestId: run.inv.requestId,
-      payload: body.length ? body : platformError(type, 'The runtime failed to initialize.'),
-      functionError: 'Unhandled',
-      errorType: type,
-      executedVersion: this.fv.version,
-      coldStart: run.coldStart,
-      envId: this.id,
-    };
+    this.settle(run, body.length ? body : platformError(type, 'The runtime failed to initialize.'), type);
     this.run = null;
     this.writeEndAndReport(run);
     this.resolveRun(run);
