@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke, report } from '../helpers/lambda.js';
-import { environments, freezerState, waitFor, docker } from '../helpers/workbench.js';
+import { environments, events, freezerState, waitFor, docker } from '../helpers/workbench.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -61,6 +61,9 @@ exports.handler = async () => {
     expect(new Set(results.map((r) => r.json.stream)).size).toBe(5);
     expect(results.every((r) => report(r.log)['Init Duration'])).toBe(true);
     expect(await environments(server.url, 'concurrent')).toHaveLength(5);
+    // Each new env is an event with its cause: the first for the first invoke, the rest to scale out.
+    const created = (await events(server.url, 'concurrent')).filter((e) => e.kind === 'env.state' && e.from === null);
+    expect(created.map((e) => e.cause).sort()).toEqual(['first-invoke', 'scale-out', 'scale-out', 'scale-out', 'scale-out']);
   });
 
   it('reports the real peak memory of a hello-world function, not its configured size', async () => {
@@ -114,5 +117,8 @@ exports.handler = async () => ({ ticks });`,
     expect(second.json.count).toBe(1);
     expect(second.json.stream).not.toBe(first.json.stream);
     expect(report(second.log)['Init Duration']).toBeDefined();
+    const transitions = (await events(server.url, 'reclaimed')).filter((e) => e.kind === 'env.state').map((e) => `${e.to}:${e.cause}`);
+    expect(transitions).toContain('shuttingDown:keepalive-expired');
+    expect(transitions).toContain('starting:after-reclaim');
   });
 });

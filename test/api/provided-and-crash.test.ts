@@ -67,10 +67,14 @@ describe('custom runtime and crash recovery', () => {
     expect(orphans.map((c) => c.Id)).toContain(env!.containerId);
 
     const second = await startServer({ dataDir });
-    servers.push(second);
     expect(await ownedBy(first.proc.pid!)).toHaveLength(0);
     expect(second.output()).toMatch(/removed \d+ container\(s\) left by a workbench that died/);
     // The function itself survived in SQLite and runs again.
     expect((await invoke(second.client(), 'survivor')).json).toBe('ok');
+    expect((await ownedBy(second.proc.pid!)).length).toBeGreaterThanOrEqual(1);
+
+    // A clean stop (SIGTERM) removes every container the server made.
+    expect(await second.stop()).toBe(0);
+    expect(await ownedBy(second.proc.pid!)).toHaveLength(0);
   });
 });

@@ -16,6 +16,21 @@ export async function environments(url: string, fn?: string): Promise<EnvView[]>
   return (await res.json()) as EnvView[];
 }
 
+export interface EngineEventView {
+  kind: string;
+  envId: string;
+  from?: string | null;
+  to?: string;
+  cause?: string;
+  phase?: string;
+  status?: string;
+}
+
+export async function events(url: string, fn: string): Promise<EngineEventView[]> {
+  const res = await fetch(`${url}/_workbench/events?function=${fn}`);
+  return (await res.json()) as EngineEventView[];
+}
+
 export async function logText(url: string, fn: string): Promise<string> {
   const res = await fetch(`${url}/_workbench/logs?function=${fn}`);
   const streams = (await res.json()) as { name: string; text: string }[];
