@@ -29,6 +29,12 @@ exports.handler = async (event) => {
   const field = (name) => status.match(new RegExp('^' + name + ':\\\\s+(.*)$', 'm'))[1];
   const limits = fs.readFileSync('/proc/self/limits', 'utf8');
   const tmp = fs.statfsSync('/tmp');
+  const read = (...paths) => { for (const p of paths) { try { return fs.readFileSync(p, 'utf8').trim(); } catch {} } return null; };
+  const cgroup = {
+    memory: read('/sys/fs/cgroup/memory/memory.limit_in_bytes', '/sys/fs/cgroup/memory.max'),
+    cpu: read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us', '/sys/fs/cgroup/cpu.max'),
+    pids: read('/sys/fs/cgroup/pids/pids.max', '/sys/fs/cgroup/pids.max'),
+  };
   return {
     uid: process.getuid(), gid: process.getgid(),
     task: tryWrite('/var/task/new.js'), etc: tryWrite('/etc/new'), tmp: tryWrite('/tmp/new'),
@@ -37,6 +43,7 @@ exports.handler = async (event) => {
     gateway: await connect('172.17.0.1', event.port),
     capEff: field('CapEff'), noNewPrivs: field('NoNewPrivs'),
     maxOpenFiles: limits.match(/Max open files\\s+(\\d+)/)[1],
+    cgroup,
     processes: fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).length,
     env: {
       name: process.env.AWS_LAMBDA_FUNCTION_NAME, version: process.env.AWS_LAMBDA_FUNCTION_VERSION,
@@ -67,6 +74,10 @@ describe('inside an execution environment', () => {
     expect(r.capEff).toBe('0000000000000000');
     expect(r.noNewPrivs).toBe('1');
     expect(r.maxOpenFiles).toBe('1024');
+    // 256 MB of memory, no swap; CPU in proportion (256 / 1,769 of a CPU); 1,024 processes.
+    expect(r.cgroup.memory).toBe(String(256 * 1024 * 1024));
+    expect(r.cgroup.cpu.split(' ')[0]).toBe(String(Math.round((256 / 1769) * 100000)));
+    expect(r.cgroup.pids).toBe('1024');
     expect(r.processes).toBeLessThanOrEqual(3); // the init and the runtime: no other env's processes
     expect(r.env).toEqual({
       name: 'probe',
