@@ -61,6 +61,7 @@ export class Engine {
   readonly functions: FunctionRegistry;
   readonly invoker: InvokeService;
   readonly workbenchId: string;
+  readonly code: CodeStore;
   private readonly reserve: SandboxReserve;
   private readonly runDir: string;
   private closed = false;
@@ -76,7 +77,7 @@ export class Engine {
       metaSet(db, 'workbench_id', id);
       return id;
     })();
-    const code = new CodeStore(join(dataDir, 'code'));
+    const code = (this.code = new CodeStore(join(dataDir, 'code')));
     this.functions = new FunctionRegistry(db, code, options.region, options.accountId);
     // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.
     const preferred = join(dataDir, 'run');

@@ -69,6 +69,8 @@ export interface LambdaApiOptions {
 
 export class LambdaApi {
   readonly server: Server;
+  /** `http://127.0.0.1:<port>` once listening. */
+  baseUrl = '';
 
   constructor(private readonly opts: LambdaApiOptions) {
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
@@ -80,7 +82,11 @@ export class LambdaApi {
   listen(port: number, host = '127.0.0.1'): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve((this.server.address() as AddressInfo).port));
+      this.server.listen(port, host, () => {
+        const actual = (this.server.address() as AddressInfo).port;
+        this.baseUrl = `http://${host}:${actual}`;
+        resolve(actual);
+      });
     });
   }
 
@@ -147,7 +153,8 @@ export class LambdaApi {
   private functionView(record: FunctionRecord): object {
     return {
       Configuration: record.config,
-      Code: { RepositoryType: 'S3', Location: `workbench://code/${record.codeKey}.zip` },
+      // AWS gives a presigned S3 URL; ours downloads the same bytes from the workbench.
+      Code: { RepositoryType: 'S3', Location: `${this.baseUrl}/_workbench/code/${record.codeKey}.zip` },
       ...(Object.keys(record.tags).length ? { Tags: record.tags } : {}),
     };
   }

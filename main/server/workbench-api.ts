@@ -13,7 +13,13 @@ export function workbenchRoutes(engine: Engine) {
     if (url.pathname === '/_workbench/environments') body = engine.environments(fn);
     else if (url.pathname === '/_workbench/logs' && fn) body = engine.logStreams(fn);
     else if (url.pathname === '/_workbench/events') body = engine.events.recent((e) => !fn || e.functionName === fn);
-    else return false;
+    else if (url.pathname.startsWith('/_workbench/code/')) {
+      const zip = engine.code.zip(url.pathname.slice('/_workbench/code/'.length).replace(/\.zip$/, ''));
+      if (!zip) return false;
+      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': zip.length });
+      res.end(zip);
+      return true;
+    } else return false;
     const text = JSON.stringify(body);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);

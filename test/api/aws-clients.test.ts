@@ -1,6 +1,7 @@
 // The real AWS CLI v2 (Debian's awscli) and @aws-sdk/client-lambda create a
 // Node.js function from a zip and invoke it against the workbench.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,9 @@ describe('AWS clients against the workbench', () => {
 
     const got = await client.send(new GetFunctionCommand({ FunctionName: 'sdk-hello' }));
     expect(got.Configuration?.Handler).toBe('index.handler');
+    // Code.Location downloads the package as uploaded: its SHA-256 is CodeSha256.
+    const zip = Buffer.from(await (await fetch(got.Code!.Location!)).arrayBuffer());
+    expect(createHash('sha256').update(zip).digest('base64')).toBe(created.CodeSha256);
     const listed = await client.send(new ListFunctionsCommand({}));
     expect(listed.Functions?.map((f) => f.FunctionName)).toContain('sdk-hello');
 

@@ -2,7 +2,7 @@
 // once into code/<sha256>/ and never changed again, so a function version is
 // an immutable snapshot. Sandboxes receive hard links of that tree.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync, readlinkSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync, readlinkSync, chmodSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import yauzl from 'yauzl';
 import { LambdaError } from '../errors.js';
@@ -154,6 +154,16 @@ export class CodeStore {
       throw err;
     }
     return code;
+  }
+
+  /** The zip as it was uploaded (GetFunction's Code.Location serves it), or undefined for an unknown key. */
+  zip(key: string): Buffer | undefined {
+    if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
+    try {
+      return readFileSync(`${this.dir(key)}.zip`);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Fills `dest` with the code tree: hard links where possible (instant, shares pages), copies across filesystems. */
