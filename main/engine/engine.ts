@@ -149,8 +149,8 @@ export class Engine {
   }
 
   async deleteFunction(name: string, qualifier?: string): Promise<void> {
-    const record = this.functions.delete(name, qualifier);
-    await this.invoker.retire(record.config.FunctionName, 'shutdown');
+    const { record, version } = this.functions.delete(name, qualifier);
+    await this.invoker.retire(record.config.FunctionName, 'shutdown', version);
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {

@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'UnsupportedMediaTypeException'
   | 'CodeStorageExceededException'
   | 'ResourceNotReadyException'
-  | 'UnknownOperationException';
+  | 'UnknownOperationException'
+  | 'PreconditionFailedException';
 
 const STATUS: Record<ErrorCode, number> = {
   ResourceNotFoundException: 404,
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   CodeStorageExceededException: 400,
   ResourceNotReadyException: 502,
   UnknownOperationException: 404,
+  PreconditionFailedException: 412,
 };
 
 export class LambdaError extends Error {

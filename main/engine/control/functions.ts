@@ -1,63 +1,48 @@
-// The control plane's functions: create, read, list, delete, with AWS's
-// validation and FunctionConfiguration shape, persisted in SQLite. Code lives
-// in the content-addressed CodeStore; a record points at it by key.
+// The control plane's functions and their versions, with AWS's validation,
+// shapes and conditional updates, persisted in SQLite. `$LATEST` is the
+// function row; published versions are immutable snapshots (configuration
+// and a code key into the content-addressed CodeStore).
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { LambdaError, invalidParameter, notFound } from '../errors.js';
-import { DEPRECATED_RUNTIMES, findRuntime, listRuntimes } from '../runtimes.js';
 import type { CodeStore } from './code-store.js';
 import type { FunctionVersion } from '../data/model.js';
-import { validateEnvironment, validateRange } from './validation.js';
+import {
+  applyConfig,
+  decodeZip,
+  lastModified,
+  publishableState,
+  requireString,
+  runtimeFor,
+  validateArchitectures,
+  validateTags,
+  type ConfigInput,
+  type CreateFunctionInput,
+  type FunctionConfiguration,
+} from './function-config.js';
+import { AliasRegistry, type AliasConfiguration } from './aliases.js';
 
-export interface FunctionConfiguration {
-  FunctionName: string;
-  FunctionArn: string;
-  Runtime: string;
-  Role: string;
-  Handler: string;
-  CodeSize: number;
-  Description: string;
-  Timeout: number;
-  MemorySize: number;
-  LastModified: string;
-  CodeSha256: string;
-  Version: string;
-  Environment?: { Variables: Record<string, string> };
-  TracingConfig: { Mode: string };
-  RevisionId: string;
-  State: 'Pending' | 'Active' | 'Inactive' | 'Failed';
-  LastUpdateStatus: 'Successful' | 'Failed' | 'InProgress';
-  PackageType: 'Zip';
-  Architectures: string[];
-  EphemeralStorage: { Size: number };
-  LoggingConfig: { LogFormat: 'Text'; LogGroup: string };
-  SnapStart: { ApplyOn: 'None'; OptimizationStatus: 'Off' };
-  RuntimeVersionConfig: { RuntimeVersionArn: string };
-}
+export type { CreateFunctionInput, FunctionConfiguration } from './function-config.js';
 
-export interface FunctionRecord {
+/** One runnable version: its configuration and its code. */
+export interface VersionRecord {
   config: FunctionConfiguration;
   codeKey: string;
-  tags: Record<string, string>;
 }
 
-/** What CreateFunction accepts (the JSON body of the REST call). */
-export interface CreateFunctionInput {
-  FunctionName?: unknown;
-  Runtime?: unknown;
-  Role?: unknown;
-  Handler?: unknown;
-  Code?: { ZipFile?: unknown; S3Bucket?: unknown; ImageUri?: unknown };
-  Description?: unknown;
-  Timeout?: unknown;
-  MemorySize?: unknown;
-  Environment?: { Variables?: unknown };
-  EphemeralStorage?: { Size?: unknown };
-  Architectures?: unknown;
-  PackageType?: unknown;
-  Publish?: unknown;
-  Tags?: unknown;
-  Layers?: unknown;
+/** A function: its `$LATEST` version plus what belongs to the function as a whole. */
+export interface FunctionRecord extends VersionRecord {
+  tags: Record<string, string>;
+  /** The highest version number ever published (numbers are never reused). */
+  lastVersion: number;
+}
+
+export interface Resolved {
+  record: FunctionRecord;
+  target: VersionRecord;
+  version: FunctionVersion;
+  invokedArn: string;
+  alias?: AliasConfiguration;
 }
 
 const NAME_RE = /^[a-zA-Z0-9-_]{1,64}$/;
@@ -79,18 +64,28 @@ export function parseFunctionName(input: string): ParsedName {
   return { name: m[5]!, qualifier: m[6] };
 }
 
-/** AWS's LastModified format: `2024-01-31T12:00:00.000+0000`. */
-export const lastModified = (d = new Date()): string => d.toISOString().replace('Z', '+0000');
+export { lastModified };
 
-const ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
+const preconditionFailed = () =>
+  new LambdaError(
+    'PreconditionFailedException',
+    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+  );
 
 export class FunctionRegistry {
+  private readonly cache = new Map<string, FunctionRecord>();
+  private readonly versionCache = new Map<string, VersionRecord>();
+  private readonly runnable = new WeakMap<VersionRecord, FunctionVersion>();
+  readonly aliases: AliasRegistry;
+
   constructor(
     private readonly db: Db,
     private readonly code: CodeStore,
     private readonly region: string,
     private readonly accountId: string,
-  ) {}
+  ) {
+    this.aliases = new AliasRegistry(db, (name, q) => this.arn(name, q), (name, v) => this.hasVersion(name, v));
+  }
 
   arn(name: string, qualifier?: string): string {
     return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
@@ -102,87 +97,71 @@ export class FunctionRegistry {
 
   async create(input: CreateFunctionInput): Promise<FunctionRecord> {
     if (typeof input !== 'object' || input === null) throw invalidParameter('The request body must be a JSON object.');
-    const name = requireString(input.FunctionName, 'FunctionName');
-    const { name: bare, qualifier } = parseFunctionName(name);
+    const { name: bare, qualifier } = parseFunctionName(requireString(input.FunctionName, 'FunctionName'));
     if (qualifier) throw invalidParameter('FunctionName must not include a qualifier when creating a function.');
     if (!NAME_RE.test(bare)) throw invalidParameter(`Function name '${bare}' must be 1-64 letters, digits, hyphens or underscores.`);
     if (input.PackageType !== undefined && input.PackageType !== 'Zip') {
       throw invalidParameter('PackageType Image is not supported by the workbench: no container registry is reachable. Upload a .zip package (PackageType Zip).');
     }
-    const runtimeId = requireString(input.Runtime, 'Runtime');
-    const runtime = this.runtimeFor(runtimeId);
-    const role = requireString(input.Role, 'Role');
-    const handler = requireString(input.Handler, 'Handler');
-    if (handler.length > 128 || /\s/.test(handler)) {
-      throw invalidParameter(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to 128 and contain no whitespace.`);
-    }
-    const memory = validateRange(input.MemorySize, 'memorySize', 128, 10240, 128);
-    const timeout = validateRange(input.Timeout, 'timeout', 1, 900, 3);
-    const storage = validateRange(input.EphemeralStorage?.Size, 'ephemeralStorage.size', 512, 10240, 512);
-    const variables = validateEnvironment(input.Environment?.Variables);
-    const architectures = this.validateArchitectures(input.Architectures);
-    const description = input.Description === undefined ? '' : requireString(input.Description, 'Description', true);
-    if (description.length > 256) throw invalidParameter('Description must be at most 256 characters.');
+    const fields = applyConfig(input);
+    const architectures = validateArchitectures(input.Architectures);
     const tags = validateTags(input.Tags);
-    if (input.Layers !== undefined && (!Array.isArray(input.Layers) || input.Layers.length > 0)) {
-      throw invalidParameter('Layers are not supported yet by this workbench build.');
-    }
     const zip = decodeZip(input.Code);
     if (this.get(bare, false)) throw new LambdaError('ResourceConflictException', `Function already exist: ${bare}`);
 
     const stored = await this.code.put(zip);
+    const runtimeId = fields.Runtime!;
     const config: FunctionConfiguration = {
       FunctionName: bare,
       FunctionArn: this.arn(bare),
-      Runtime: runtime.id,
-      Role: role,
-      Handler: handler,
+      Runtime: runtimeId,
+      Role: fields.Role!,
+      Handler: fields.Handler!,
       CodeSize: stored.size,
-      Description: description,
-      Timeout: timeout,
-      MemorySize: memory,
+      Description: fields.Description!,
+      Timeout: fields.Timeout!,
+      MemorySize: fields.MemorySize!,
       LastModified: lastModified(),
       CodeSha256: stored.sha256,
       Version: '$LATEST',
-      ...(Object.keys(variables).length ? { Environment: { Variables: variables } } : {}),
+      ...(fields.Environment ? { Environment: fields.Environment } : {}),
       TracingConfig: { Mode: 'PassThrough' },
       RevisionId: randomUUID(),
       State: 'Active',
       LastUpdateStatus: 'Successful',
       PackageType: 'Zip',
       Architectures: architectures,
-      EphemeralStorage: { Size: storage },
+      EphemeralStorage: fields.EphemeralStorage!,
       LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${bare}` },
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-      RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${runtime.id}` },
+      RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${runtimeId}` },
     };
-    const record: FunctionRecord = { config, codeKey: stored.key, tags };
+    const record: FunctionRecord = { config, codeKey: stored.key, tags, lastVersion: 0 };
     try {
       this.db
-        .prepare('INSERT INTO functions (name, config, code_key, created_at) VALUES (?, ?, ?, ?)')
+        .prepare('INSERT INTO functions (name, config, code_key, created_at, last_version) VALUES (?, ?, ?, ?, 0)')
         .run(bare, JSON.stringify({ config, tags }), stored.key, new Date().toISOString());
     } catch (err) {
       if (String(err).includes('UNIQUE')) throw new LambdaError('ResourceConflictException', `Function already exist: ${bare}`);
       throw err;
     }
     this.cache.set(bare, record);
+    if (input.Publish === true) this.publishVersion(bare, {});
     return record;
   }
 
-  private readonly cache = new Map<string, FunctionRecord>();
-
-  /** Reads a function; `required` turns a miss into ResourceNotFoundException. */
+  /** Reads a function's `$LATEST`; `required` turns a miss into ResourceNotFoundException. */
   get(name: string, required: true): FunctionRecord;
   get(name: string, required: false): FunctionRecord | undefined;
   get(name: string, required: boolean): FunctionRecord | undefined {
     let rec = this.cache.get(name);
     if (!rec) {
-      const row = this.db.prepare('SELECT config, code_key FROM functions WHERE name = ?').get(name) as
-        | { config: string; code_key: string }
+      const row = this.db.prepare('SELECT config, code_key, last_version FROM functions WHERE name = ?').get(name) as
+        | { config: string; code_key: string; last_version: number }
         | undefined;
       if (row) {
         const { config, tags } = JSON.parse(row.config) as { config: FunctionConfiguration; tags: Record<string, string> };
-        rec = { config, codeKey: row.code_key, tags };
+        rec = { config, codeKey: row.code_key, tags, lastVersion: row.last_version };
         this.cache.set(name, rec);
       }
     }
@@ -190,8 +169,36 @@ export class FunctionRegistry {
     return rec;
   }
 
-  /** Resolves a name in any accepted form plus an optional qualifier to something runnable. */
-  resolve(functionName: string, qualifier?: string): { record: FunctionRecord; version: FunctionVersion; invokedArn: string } {
+  private save(record: FunctionRecord): void {
+    const name = record.config.FunctionName;
+    this.db
+      .prepare('UPDATE functions SET config = ?, code_key = ?, last_version = ? WHERE name = ?')
+      .run(JSON.stringify({ config: record.config, tags: record.tags }), record.codeKey, record.lastVersion, name);
+    this.cache.set(name, record);
+  }
+
+  /** A published version, or undefined. */
+  getVersion(name: string, version: string): VersionRecord | undefined {
+    const key = `${name}:${version}`;
+    let rec = this.versionCache.get(key);
+    if (!rec && /^\d+$/.test(version)) {
+      const row = this.db.prepare('SELECT config, code_key FROM versions WHERE function_name = ? AND version = ?').get(name, Number(version)) as
+        | { config: string; code_key: string }
+        | undefined;
+      if (row) {
+        rec = { config: JSON.parse(row.config) as FunctionConfiguration, codeKey: row.code_key };
+        this.versionCache.set(key, rec);
+      }
+    }
+    return rec;
+  }
+
+  private hasVersion(name: string, version: string): boolean {
+    return version === '$LATEST' ? this.get(name, false) !== undefined : this.getVersion(name, version) !== undefined;
+  }
+
+  /** Resolves a name in any accepted form plus an optional qualifier (version or alias) to something runnable. */
+  resolve(functionName: string, qualifier?: string): Resolved {
     const parsed = parseFunctionName(functionName);
     if (parsed.qualifier && qualifier && parsed.qualifier !== qualifier) {
       throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
@@ -199,39 +206,48 @@ export class FunctionRegistry {
     const q = parsed.qualifier ?? qualifier;
     const record = this.get(parsed.name, false);
     if (!record) throw this.notFound(parsed.name, q);
-    if (q !== undefined && q !== '$LATEST') throw this.notFound(parsed.name, q);
-    return { record, version: this.versionOf(record), invokedArn: this.arn(parsed.name, q) };
+    const invokedArn = this.arn(parsed.name, q);
+    if (q === undefined || q === '$LATEST') return { record, target: record, version: this.versionOf(record), invokedArn };
+    if (/^\d+$/.test(q)) {
+      const target = this.getVersion(parsed.name, q);
+      if (!target) throw this.notFound(parsed.name, q);
+      return { record, target, version: this.versionOf(target), invokedArn };
+    }
+    const alias = this.aliases.get(parsed.name, q, false);
+    if (!alias) throw this.notFound(parsed.name, q);
+    const chosen = this.aliases.pickVersion(alias);
+    const target = chosen === '$LATEST' ? record : this.getVersion(parsed.name, chosen);
+    if (!target) throw this.notFound(parsed.name, chosen);
+    return { record, target, version: this.versionOf(target), invokedArn, alias };
   }
 
-  private readonly versions = new WeakMap<FunctionRecord, FunctionVersion>();
-
-  versionOf(record: FunctionRecord): FunctionVersion {
-    let v = this.versions.get(record);
+  /** The immutable runnable form of a version (one object per version record, so pools key on it). */
+  versionOf(rec: VersionRecord): FunctionVersion {
+    let v = this.runnable.get(rec);
     if (!v) {
-      const c = record.config;
+      const c = rec.config;
       v = {
         functionName: c.FunctionName,
         functionArn: c.FunctionArn,
         version: c.Version,
-        runtime: this.runtimeFor(c.Runtime, false),
+        runtime: runtimeFor(c.Runtime, false),
         handler: c.Handler,
         memorySize: c.MemorySize,
         timeout: c.Timeout,
         ephemeralStorage: c.EphemeralStorage.Size,
         environment: c.Environment?.Variables ?? {},
-        codeKey: record.codeKey,
+        codeKey: rec.codeKey,
         revision: `${c.FunctionName}:${c.Version}:${c.RevisionId}`,
         region: this.region,
       };
-      this.versions.set(record, v);
+      this.runnable.set(rec, v);
     }
     return v;
   }
 
   /** Lists functions by name, 50 a page by default, with AWS's opaque marker. */
   list(marker?: string, maxItems?: number): { Functions: FunctionConfiguration[]; NextMarker?: string } {
-    const limit = maxItems === undefined ? 50 : maxItems;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw invalidParameter('MaxItems must be between 1 and 10000.');
+    const limit = pageSize(maxItems);
     const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : '';
     const rows = this.db
       .prepare('SELECT name FROM functions WHERE name > ? ORDER BY name LIMIT ?')
@@ -241,64 +257,148 @@ export class FunctionRegistry {
     return next ? { Functions: page, NextMarker: next } : { Functions: page };
   }
 
-  delete(functionName: string, qualifier?: string): FunctionRecord {
+  /**
+   * Deletes the function (no qualifier), or one published version. A version
+   * an alias points to cannot go (ResourceConflictException).
+   */
+  delete(functionName: string, qualifier?: string): { record: FunctionRecord; version?: string } {
     const parsed = parseFunctionName(functionName);
     const q = parsed.qualifier ?? qualifier;
     const record = this.get(parsed.name, true);
-    if (q !== undefined && q !== '$LATEST') throw this.notFound(parsed.name, q);
     if (q === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
-    this.db.prepare('DELETE FROM functions WHERE name = ?').run(parsed.name);
+    if (q !== undefined) {
+      if (!/^\d+$/.test(q) || !this.getVersion(parsed.name, q)) throw this.notFound(parsed.name, q);
+      const users = this.aliases.referencing(parsed.name, q);
+      if (users.length) {
+        throw new LambdaError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [${users.join(', ')}]`);
+      }
+      this.db.prepare('DELETE FROM versions WHERE function_name = ? AND version = ?').run(parsed.name, Number(q));
+      this.versionCache.delete(`${parsed.name}:${q}`);
+      return { record, version: q };
+    }
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM versions WHERE function_name = ?').run(parsed.name);
+      this.aliases.deleteAll(parsed.name);
+      this.db.prepare('DELETE FROM functions WHERE name = ?').run(parsed.name);
+    })();
     this.cache.delete(parsed.name);
-    return record;
+    for (const k of [...this.versionCache.keys()]) if (k.startsWith(`${parsed.name}:`)) this.versionCache.delete(k);
+    return { record };
   }
 
-  private runtimeFor(id: string, forNew = true) {
-    const rt = findRuntime(id);
-    if (rt) return rt;
-    if (forNew && DEPRECATED_RUNTIMES[id]) {
-      throw invalidParameter(
-        `The runtime parameter of ${id} is no longer supported for creating or updating AWS Lambda functions. We recommend you use the new runtime (${DEPRECATED_RUNTIMES[id]}) while creating or updating functions.`,
-      );
-    }
-    const known = listRuntimes().map((r) => r.id).join(', ');
-    throw invalidParameter(`Value ${JSON.stringify(id)} at 'runtime' failed to satisfy constraint: the workbench runs ${known}.`);
+  private checkRevision(record: FunctionRecord, revisionId: unknown): void {
+    if (revisionId !== undefined && revisionId !== record.config.RevisionId) throw preconditionFailed();
   }
 
-  private validateArchitectures(value: unknown): string[] {
-    if (value === undefined) return [ARCH];
-    if (!Array.isArray(value) || value.length !== 1 || (value[0] !== 'x86_64' && value[0] !== 'arm64')) {
-      throw invalidParameter("Architectures must be a list with exactly one of 'x86_64' or 'arm64'.");
+  /** UpdateFunctionCode: new code for `$LATEST`, optionally published at once. */
+  async updateCode(name: string, input: { ZipFile?: unknown; Publish?: unknown; RevisionId?: unknown }): Promise<VersionRecord> {
+    const record = this.get(parseFunctionName(name).name, true);
+    this.checkRevision(record, input.RevisionId);
+    const stored = await this.code.put(decodeZip(input));
+    const updated: FunctionRecord = {
+      ...record,
+      codeKey: stored.key,
+      config: { ...record.config, CodeSha256: stored.sha256, CodeSize: stored.size, LastModified: lastModified(), RevisionId: randomUUID() },
+    };
+    this.save(updated);
+    return input.Publish === true ? this.publishVersion(record.config.FunctionName, {}) : updated;
+  }
+
+  /** UpdateFunctionConfiguration: only the fields given change. */
+  updateConfiguration(name: string, input: ConfigInput): FunctionRecord {
+    if (typeof input !== 'object' || input === null) throw invalidParameter('The request body must be a JSON object.');
+    const record = this.get(parseFunctionName(name).name, true);
+    this.checkRevision(record, input.RevisionId);
+    const fields = applyConfig(input, record.config);
+    const config: FunctionConfiguration = { ...record.config, ...fields, LastModified: lastModified(), RevisionId: randomUUID() };
+    if ('Environment' in fields && !fields.Environment) delete config.Environment;
+    if (fields.Runtime) config.RuntimeVersionConfig = { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${fields.Runtime}` };
+    const updated: FunctionRecord = { ...record, config };
+    this.save(updated);
+    return updated;
+  }
+
+  /**
+   * PublishVersion: snapshots `$LATEST` as the next number. Publishing an
+   * unchanged `$LATEST` returns the latest version, as AWS does.
+   */
+  publishVersion(name: string, input: { CodeSha256?: unknown; Description?: unknown; RevisionId?: unknown }): VersionRecord {
+    const record = this.get(parseFunctionName(name).name, true);
+    this.checkRevision(record, input.RevisionId);
+    if (input.CodeSha256 !== undefined && input.CodeSha256 !== record.config.CodeSha256) {
+      throw invalidParameter(`CodeSha256 (${String(input.CodeSha256)}) is different from current CodeSha256 in $LATEST (${record.config.CodeSha256}). Please try again.`);
     }
-    if (value[0] !== ARCH) {
-      throw invalidParameter(`This machine runs ${ARCH} functions only; ${value[0]} would need an emulator the workbench does not ship.`);
+    const fn = record.config.FunctionName;
+    if (record.lastVersion > 0) {
+      const last = this.getVersion(fn, String(record.lastVersion));
+      if (last && last.codeKey === record.codeKey && publishableState(last.config) === publishableState(record.config)) return last;
     }
-    return [ARCH];
+    const number = record.lastVersion + 1;
+    const description = input.Description === undefined ? record.config.Description : requireString(input.Description, 'Description', true);
+    const config: FunctionConfiguration = {
+      ...record.config,
+      FunctionArn: this.arn(fn, String(number)),
+      Version: String(number),
+      Description: description,
+      RevisionId: randomUUID(),
+    };
+    const version: VersionRecord = { config, codeKey: record.codeKey };
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO versions (function_name, version, config, code_key, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(fn, number, JSON.stringify(config), record.codeKey, new Date().toISOString());
+      // Publishing changes $LATEST's revision too, as on AWS.
+      this.save({ ...record, lastVersion: number, config: { ...record.config, RevisionId: randomUUID() } });
+    })();
+    this.versionCache.set(`${fn}:${number}`, version);
+    return version;
+  }
+
+  /** ListVersionsByFunction: `$LATEST` first, then published versions in order. */
+  listVersions(name: string, marker?: string, maxItems?: number): { Versions: FunctionConfiguration[]; NextMarker?: string } {
+    const record = this.get(parseFunctionName(name).name, true);
+    const fn = record.config.FunctionName;
+    const numbers = (this.db.prepare('SELECT version FROM versions WHERE function_name = ? ORDER BY version').all(fn) as { version: number }[]).map((r) => r.version);
+    const all: FunctionConfiguration[] = [record.config, ...numbers.map((n) => this.getVersion(fn, String(n))!.config)];
+    const start = marker ? Number(Buffer.from(marker, 'base64url').toString('utf8')) : 0;
+    if (!Number.isInteger(start) || start < 0) throw invalidParameter('Marker is not one this API returned.');
+    const limit = pageSize(maxItems);
+    const page = all.slice(start, start + limit);
+    return start + limit < all.length ? { Versions: page, NextMarker: Buffer.from(String(start + limit)).toString('base64url') } : { Versions: page };
+  }
+
+  /** The configuration a GetFunction / GetFunctionConfiguration with this qualifier shows. */
+  describe(functionName: string, qualifier?: string): { record: FunctionRecord; target: VersionRecord } {
+    const parsed = parseFunctionName(functionName);
+    const q = parsed.qualifier ?? qualifier;
+    const record = this.get(parsed.name, false);
+    if (!record) throw this.notFound(parsed.name, q);
+    if (q === undefined || q === '$LATEST') return { record, target: record };
+    const version = /^\d+$/.test(q) ? q : this.aliases.get(parsed.name, q, false)?.FunctionVersion;
+    const target = version === '$LATEST' ? record : version ? this.getVersion(parsed.name, version) : undefined;
+    if (!target) throw this.notFound(parsed.name, q);
+    return { record, target };
+  }
+
+  /** Tags live on the function (the unqualified ARN). */
+  setTags(name: string, tags: Record<string, string>, remove: string[] = []): Record<string, string> {
+    const record = this.get(parseFunctionName(name).name, true);
+    const next = { ...record.tags, ...tags };
+    for (const k of remove) delete next[k];
+    this.save({ ...record, tags: next });
+    return next;
+  }
+
+  count(): { functions: number; codeBytes: number } {
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM functions').get() as { n: number };
+    let bytes = 0;
+    for (const r of this.db.prepare('SELECT name FROM functions').all() as { name: string }[]) bytes += this.get(r.name, true).config.CodeSize;
+    return { functions: row.n, codeBytes: bytes };
   }
 }
 
-function requireString(v: unknown, field: string, allowEmpty = false): string {
-  if (typeof v !== 'string' || (!allowEmpty && v.length === 0)) {
-    throw invalidParameter(`${field} is required and must be a ${allowEmpty ? '' : 'non-empty '}string.`);
-  }
-  return v;
-}
-
-function decodeZip(code: CreateFunctionInput['Code']): Buffer {
-  if (!code || typeof code !== 'object') throw invalidParameter('Code is required: give Code.ZipFile (base64 of a .zip).');
-  if (code.S3Bucket !== undefined) throw invalidParameter('Code from S3 is not supported by the workbench: give Code.ZipFile.');
-  if (code.ImageUri !== undefined) throw invalidParameter('Container images are not supported by the workbench: give Code.ZipFile.');
-  if (typeof code.ZipFile !== 'string' || code.ZipFile.length === 0) throw invalidParameter('Code.ZipFile must be the base64 of a .zip file.');
-  if (!/^[A-Za-z0-9+/=\r\n]+$/.test(code.ZipFile)) throw invalidParameter('Code.ZipFile is not valid base64.');
-  return Buffer.from(code.ZipFile, 'base64');
-}
-
-function validateTags(value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidParameter('Tags must be a map of strings.');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw invalidParameter(`Tag ${k} must have a string value.`);
-    out[k] = v;
-  }
-  return out;
+function pageSize(maxItems?: number): number {
+  const limit = maxItems === undefined ? 50 : maxItems;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw invalidParameter('MaxItems must be between 1 and 10000.');
+  return limit;
 }

@@ -76,10 +76,11 @@ export class InvokeService {
     return out;
   }
 
-  /** Shuts down every env of a function (deleted, or its code changed). */
-  async retire(functionName: string, cause: EnvCause): Promise<void> {
-    const revisions = [...this.pools.entries()].filter(([, e]) => e.fv.functionName === functionName).map(([r]) => r);
-    for (const [k] of this.current) if (k.startsWith(`${functionName}:`)) this.current.delete(k);
+  /** Shuts down every env of a function, or of one of its versions (deleted). */
+  async retire(functionName: string, cause: EnvCause, version?: string): Promise<void> {
+    const matches = (fv: FunctionVersion) => fv.functionName === functionName && (version === undefined || fv.version === version);
+    const revisions = [...this.pools.entries()].filter(([, e]) => matches(e.fv)).map(([r]) => r);
+    for (const k of [...this.current.keys()]) if (k === `${functionName}:${version}` || (version === undefined && k.startsWith(`${functionName}:`))) this.current.delete(k);
     await Promise.all(revisions.map((r) => this.closePool(r, cause)));
   }
 

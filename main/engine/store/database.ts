@@ -12,6 +12,21 @@ const MIGRATIONS: string[] = [
      code_key TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  `ALTER TABLE functions ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE versions (
+     function_name TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     config TEXT NOT NULL,
+     code_key TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (function_name, version)
+   );
+   CREATE TABLE aliases (
+     function_name TEXT NOT NULL,
+     name TEXT NOT NULL,
+     config TEXT NOT NULL,
+     PRIMARY KEY (function_name, name)
+   );`,
 ];
 
 export type Db = Database.Database;

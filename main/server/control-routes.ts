@@ -1,0 +1,173 @@
+// The control-plane operations of the Lambda REST API (spec §7) as a route
+// table: method, path pattern, handler. Each handler validates through the
+// engine, which throws LambdaErrors that become AWS's error envelope.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine } from '../engine/engine.js';
+import type { FunctionRecord, VersionRecord } from '../engine/control/functions.js';
+import { invalidParameter } from '../engine/errors.js';
+import { MAX_CONTROL_BODY, parseJson, readBody, sendJson } from './http-util.js';
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: string[];
+  query: URLSearchParams;
+}
+
+export interface Route {
+  method: string;
+  path: RegExp;
+  handle: (ctx: RouteContext) => Promise<void> | void;
+}
+
+async function jsonBody(req: IncomingMessage, operation: string): Promise<Record<string, unknown>> {
+  const body = parseJson(await readBody(req, MAX_CONTROL_BODY), operation);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter(`The ${operation} request body must be a JSON object.`);
+  return body as Record<string, unknown>;
+}
+
+const FN = '([^/]+)';
+const p = (pattern: string) => new RegExp(`^${pattern}/?$`);
+const maxItems = (q: URLSearchParams) => (q.get('MaxItems') === null ? undefined : Number(q.get('MaxItems')));
+
+export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
+  const fns = engine.functions;
+
+  const functionView = (record: FunctionRecord, target: VersionRecord) => ({
+    Configuration: target.config,
+    // AWS gives a presigned S3 URL; ours downloads the same bytes from the workbench.
+    Code: { RepositoryType: 'S3', Location: `${baseUrl()}/_workbench/code/${target.codeKey}.zip` },
+    ...(Object.keys(record.tags).length ? { Tags: record.tags } : {}),
+  });
+
+  /** Tag operations name the function by ARN; AWS accepts only the unqualified function ARN. */
+  const taggedFunction = (arn: string) => {
+    const m = arn.match(/^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:([a-zA-Z0-9-_]+)$/);
+    if (!m) throw invalidParameter(`${arn} is not a function ARN; tags go on the unqualified function ARN.`);
+    return m[1]!;
+  };
+
+  return [
+    { method: 'POST', path: p('/2015-03-31/functions'), handle: async ({ req, res }) => sendJson(res, 201, (await engine.createFunction(await jsonBody(req, 'CreateFunction'))).config) },
+    { method: 'GET', path: p('/2015-03-31/functions'), handle: ({ res, query }) => sendJson(res, 200, fns.list(query.get('Marker') ?? undefined, maxItems(query))) },
+    {
+      method: 'GET',
+      path: p(`/2015-03-31/functions/${FN}`),
+      handle: ({ res, params, query }) => {
+        const { record, target } = fns.describe(params[0]!, query.get('Qualifier') ?? undefined);
+        sendJson(res, 200, functionView(record, target));
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2015-03-31/functions/${FN}/configuration`),
+      handle: ({ res, params, query }) => sendJson(res, 200, fns.describe(params[0]!, query.get('Qualifier') ?? undefined).target.config),
+    },
+    {
+      method: 'DELETE',
+      path: p(`/2015-03-31/functions/${FN}`),
+      handle: async ({ res, params, query }) => {
+        await engine.deleteFunction(params[0]!, query.get('Qualifier') ?? undefined);
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'PUT',
+      path: p(`/2015-03-31/functions/${FN}/code`),
+      handle: async ({ req, res, params }) => sendJson(res, 200, (await fns.updateCode(params[0]!, await jsonBody(req, 'UpdateFunctionCode'))).config),
+    },
+    {
+      method: 'PUT',
+      path: p(`/2015-03-31/functions/${FN}/configuration`),
+      handle: async ({ req, res, params }) => sendJson(res, 200, fns.updateConfiguration(params[0]!, await jsonBody(req, 'UpdateFunctionConfiguration')).config),
+    },
+    {
+      method: 'POST',
+      path: p(`/2015-03-31/functions/${FN}/versions`),
+      handle: async ({ req, res, params }) => sendJson(res, 201, fns.publishVersion(params[0]!, await jsonBody(req, 'PublishVersion')).config),
+    },
+    {
+      method: 'GET',
+      path: p(`/2015-03-31/functions/${FN}/versions`),
+      handle: ({ res, params, query }) => sendJson(res, 200, fns.listVersions(params[0]!, query.get('Marker') ?? undefined, maxItems(query))),
+    },
+    {
+      method: 'POST',
+      path: p(`/2015-03-31/functions/${FN}/aliases`),
+      handle: async ({ req, res, params }) => {
+        const fn = fns.get(params[0]!, true).config.FunctionName;
+        sendJson(res, 201, fns.aliases.create(fn, await jsonBody(req, 'CreateAlias')));
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2015-03-31/functions/${FN}/aliases`),
+      handle: ({ res, params, query }) => {
+        const fn = fns.get(params[0]!, true).config.FunctionName;
+        sendJson(res, 200, { Aliases: fns.aliases.list(fn, query.get('FunctionVersion') ?? undefined) });
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2015-03-31/functions/${FN}/aliases/([^/]+)`),
+      handle: ({ res, params }) => sendJson(res, 200, fns.aliases.get(fns.get(params[0]!, true).config.FunctionName, params[1]!, true)),
+    },
+    {
+      method: 'PUT',
+      path: p(`/2015-03-31/functions/${FN}/aliases/([^/]+)`),
+      handle: async ({ req, res, params }) => {
+        const fn = fns.get(params[0]!, true).config.FunctionName;
+        sendJson(res, 200, fns.aliases.update(fn, params[1]!, await jsonBody(req, 'UpdateAlias')));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: p(`/2015-03-31/functions/${FN}/aliases/([^/]+)`),
+      handle: ({ res, params }) => {
+        fns.aliases.delete(fns.get(params[0]!, true).config.FunctionName, params[1]!);
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: p('/2017-03-31/tags/(.+)'),
+      handle: ({ res, params }) => sendJson(res, 200, { Tags: fns.get(taggedFunction(params[0]!), true).tags }),
+    },
+    {
+      method: 'POST',
+      path: p('/2017-03-31/tags/(.+)'),
+      handle: async ({ req, res, params }) => {
+        const body = await jsonBody(req, 'TagResource');
+        const tags = body.Tags;
+        if (typeof tags !== 'object' || tags === null || Object.values(tags).some((v) => typeof v !== 'string')) throw invalidParameter('Tags must be a map of strings.');
+        fns.setTags(taggedFunction(params[0]!), tags as Record<string, string>);
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'DELETE',
+      path: p('/2017-03-31/tags/(.+)'),
+      handle: ({ res, params, query }) => {
+        fns.setTags(taggedFunction(params[0]!), {}, query.getAll('tagKeys'));
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: p('/2016-08-19/account-settings'),
+      handle: ({ res }) => {
+        const usage = fns.count();
+        sendJson(res, 200, {
+          AccountLimit: {
+            TotalCodeSize: 80 * 1024 ** 3,
+            CodeSizeUnzipped: 250 * 1024 ** 2,
+            CodeSizeZipped: 50 * 1024 ** 2,
+            ConcurrentExecutions: 1000,
+            UnreservedConcurrentExecutions: 1000,
+          },
+          AccountUsage: { TotalCodeSize: usage.codeBytes, FunctionCount: usage.functions },
+        });
+      },
+    },
+  ];
+}
