@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { CodeStore } from './control/code-store.js';
-import { FunctionRegistry, type CreateFunctionInput, type FunctionRecord } from './control/functions.js';
+import { FunctionRegistry, parseFunctionName, type CreateFunctionInput, type FunctionRecord } from './control/functions.js';
+import { ConcurrencyGate } from './data/concurrency.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
@@ -31,6 +32,8 @@ export interface EngineOptions {
   forceCold?: boolean;
   /** Started, unassigned sandboxes kept ready per shape (0 turns the reserve off). */
   readySandboxes?: number;
+  /** The account's concurrency limit (AWS's default is 1,000). */
+  accountConcurrency?: number;
   progress?: Progress;
 }
 
@@ -63,6 +66,7 @@ export class Engine {
   readonly workbenchId: string;
   readonly code: CodeStore;
   private readonly reserve: SandboxReserve;
+  readonly concurrency: ConcurrencyGate;
   private readonly runDir: string;
   private closed = false;
 
@@ -79,6 +83,7 @@ export class Engine {
     })();
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
     this.functions = new FunctionRegistry(db, code, options.region, options.accountId);
+    this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
     // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.
     const preferred = join(dataDir, 'run');
     this.runDir = preferred.length <= 60 ? preferred : join(tmpdir(), `lwb-${this.workbenchId}`);
@@ -127,6 +132,7 @@ export class Engine {
         keepAliveMs: opts.keepAliveMs ?? 5 * 60_000,
         forceCold: opts.forceCold ?? false,
         readySandboxes: opts.readySandboxes ?? 1,
+        accountConcurrency: opts.accountConcurrency ?? 1000,
         progress: opts.progress ?? (() => {}),
       },
       docker,
@@ -155,7 +161,7 @@ export class Engine {
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     if (this.closed) throw new LambdaError('ServiceException', 'The workbench is shutting down.');
-    const { version, invokedArn } = this.functions.resolve(req.functionName, req.qualifier);
+    const { record, version, invokedArn } = this.functions.resolve(req.functionName, req.qualifier);
     let clientContext: string | undefined;
     if (req.clientContextBase64 !== undefined) {
       if (req.clientContextBase64.length > MAX_CLIENT_CONTEXT) {
@@ -168,14 +174,37 @@ export class Engine {
         throw new LambdaError('InvalidRequestContentException', 'Client context must be base64 of a JSON object.');
       }
     }
-    return this.invoker.invoke(version, {
-      requestId: randomUUID(),
-      payload: req.payload,
-      invokedArn,
-      traceId: newTraceId(),
-      clientContext,
-      tail: req.tail ?? false,
-    });
+    const release = this.concurrency.enter(record.config.FunctionName, record.reservedConcurrency);
+    try {
+      return await this.invoker.invoke(version, {
+        requestId: randomUUID(),
+        payload: req.payload,
+        invokedArn,
+        traceId: newTraceId(),
+        clientContext,
+        tail: req.tail ?? false,
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** PutFunctionConcurrency, with AWS's rule that a minimum of unreserved concurrency stays. */
+  setReservedConcurrency(name: string, value: unknown): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new LambdaError('InvalidParameterValueException', 'ReservedConcurrentExecutions must be a whole number, 0 or more.');
+    }
+    const fn = this.functions.get(parseFunctionName(name).name, true).config.FunctionName;
+    const others = this.functions.totalReserved(fn);
+    const minimum = this.concurrency.minimumUnreserved();
+    if (this.concurrency.accountLimit - others - value < minimum) {
+      throw new LambdaError(
+        'InvalidParameterValueException',
+        `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
+      );
+    }
+    this.functions.setReservedConcurrency(fn, value);
+    return value;
   }
 
   /** A snapshot of every execution environment, for the UI and for tests. */

@@ -17,6 +17,7 @@ commands:
           --freeze-after-ms <ms> idle time before an environment is frozen (default 100)
           --force-cold          every invoke starts a new environment
           --ready-sandboxes <n> started sandboxes kept ready per shape (default 1)
+          --account-concurrency <n> the account's concurrency limit (default 1000)
           --region <r>          region in ARNs and the environment (default us-east-1)
 `;
 
@@ -28,6 +29,7 @@ async function serve(argv: string[]): Promise<void> {
     'freeze-after-ms': 'number',
     'force-cold': 'boolean',
     'ready-sandboxes': 'number',
+    'account-concurrency': 'number',
     region: 'string',
   });
   const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -37,6 +39,7 @@ async function serve(argv: string[]): Promise<void> {
     freezeAfterMs: flags['freeze-after-ms'] as number | undefined,
     forceCold: flags['force-cold'] as boolean | undefined,
     readySandboxes: flags['ready-sandboxes'] as number | undefined,
+    accountConcurrency: flags['account-concurrency'] as number | undefined,
     region: flags.region as string | undefined,
     progress: say,
   });

@@ -38,6 +38,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
     // AWS gives a presigned S3 URL; ours downloads the same bytes from the workbench.
     Code: { RepositoryType: 'S3', Location: `${baseUrl()}/_workbench/code/${target.codeKey}.zip` },
     ...(Object.keys(record.tags).length ? { Tags: record.tags } : {}),
+    ...(record.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: record.reservedConcurrency } } : {}),
   });
 
   /** Tag operations name the function by ARN; AWS accepts only the unqualified function ARN. */
@@ -153,6 +154,30 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      method: 'PUT',
+      path: p(`/2017-10-31/functions/${FN}/concurrency`),
+      handle: async ({ req, res, params }) => {
+        const body = await jsonBody(req, 'PutFunctionConcurrency');
+        sendJson(res, 200, { ReservedConcurrentExecutions: engine.setReservedConcurrency(params[0]!, body.ReservedConcurrentExecutions) });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: p(`/2017-10-31/functions/${FN}/concurrency`),
+      handle: ({ res, params }) => {
+        fns.setReservedConcurrency(params[0]!, undefined);
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2019-09-30/functions/${FN}/concurrency`),
+      handle: ({ res, params }) => {
+        const reserved = fns.get(params[0]!, true).reservedConcurrency;
+        sendJson(res, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved });
+      },
+    },
+    {
       method: 'GET',
       path: p('/2016-08-19/account-settings'),
       handle: ({ res }) => {
@@ -162,8 +187,8 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
             TotalCodeSize: 80 * 1024 ** 3,
             CodeSizeUnzipped: 250 * 1024 ** 2,
             CodeSizeZipped: 50 * 1024 ** 2,
-            ConcurrentExecutions: 1000,
-            UnreservedConcurrentExecutions: 1000,
+            ConcurrentExecutions: engine.concurrency.accountLimit,
+            UnreservedConcurrentExecutions: engine.concurrency.unreserved(),
           },
           AccountUsage: { TotalCodeSize: usage.codeBytes, FunctionCount: usage.functions },
         });

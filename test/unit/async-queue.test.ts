@@ -290,6 +290,20 @@ describe('AsyncQueue: durability', () => {
     expect(second.queue.stats().delivered).toBe(20);
   });
 
+  it('a sole worker reclaims a dead process\'s leases at once instead of waiting for them to expire', async () => {
+    const dir = tempDir();
+    const first = harness(() => new Promise<AsyncInvokeResult>(() => {}), { dir, queue: { concurrency: 3, leaseMs: 60_000 } });
+    for (let i = 0; i < 3; i++) first.queue.enqueue('fn', undefined, event({ i }));
+    first.queue.start();
+    await waitFor(() => first.calls.length === 3);
+    first.db.close();
+
+    const second = harness(() => ok(), { dir, queue: { leaseMs: 60_000 } });
+    expect(second.queue.reclaimLeases()).toBe(3);
+    second.queue.start();
+    await waitFor(() => second.queue.stats().delivered === 3, 1000);
+  });
+
   it('two workers on one database never deliver the same event twice while leases are live', async () => {
     const dir = tempDir();
     const slow = () => new Promise<AsyncInvokeResult>((r) => setTimeout(() => r(ok()), 2));
@@ -330,6 +344,9 @@ describe('AsyncQueue: limits and throughput', () => {
     );
     expect(queue.enqueue('fn', undefined, Buffer.alloc(MAX_ASYNC_PAYLOAD_BYTES, 0x20))).toMatch(/^[0-9a-f-]{36}$/);
     expect(queue.stats().pending).toBe(1);
+    expect(queue.queued({ functionName: 'fn' })).toMatchObject([{ functionName: 'fn', state: 'pending', approximateInvokeCount: 0 }]);
+    expect(queue.purge('fn')).toBe(1);
+    expect(queue.stats().pending).toBe(0);
   });
 
   it('sustains well over 2,000 durable enqueues a second, and drains them', async () => {

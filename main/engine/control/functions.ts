@@ -33,6 +33,8 @@ export interface VersionRecord {
 /** A function: its `$LATEST` version plus what belongs to the function as a whole. */
 export interface FunctionRecord extends VersionRecord {
   tags: Record<string, string>;
+  /** Reserved concurrency (PutFunctionConcurrency); undefined = shares the unreserved pool. */
+  reservedConcurrency?: number;
   /** The highest version number ever published (numbers are never reused). */
   lastVersion: number;
 }
@@ -160,8 +162,8 @@ export class FunctionRegistry {
         | { config: string; code_key: string; last_version: number }
         | undefined;
       if (row) {
-        const { config, tags } = JSON.parse(row.config) as { config: FunctionConfiguration; tags: Record<string, string> };
-        rec = { config, codeKey: row.code_key, tags, lastVersion: row.last_version };
+        const stored = JSON.parse(row.config) as { config: FunctionConfiguration; tags: Record<string, string>; reservedConcurrency?: number };
+        rec = { config: stored.config, codeKey: row.code_key, tags: stored.tags, reservedConcurrency: stored.reservedConcurrency, lastVersion: row.last_version };
         this.cache.set(name, rec);
       }
     }
@@ -173,7 +175,7 @@ export class FunctionRegistry {
     const name = record.config.FunctionName;
     this.db
       .prepare('UPDATE functions SET config = ?, code_key = ?, last_version = ? WHERE name = ?')
-      .run(JSON.stringify({ config: record.config, tags: record.tags }), record.codeKey, record.lastVersion, name);
+      .run(JSON.stringify({ config: record.config, tags: record.tags, reservedConcurrency: record.reservedConcurrency }), record.codeKey, record.lastVersion, name);
     this.cache.set(name, record);
   }
 
@@ -282,6 +284,7 @@ export class FunctionRegistry {
       this.db.prepare('DELETE FROM functions WHERE name = ?').run(parsed.name);
     })();
     this.cache.delete(parsed.name);
+    this.reservedSum = undefined;
     for (const k of [...this.versionCache.keys()]) if (k.startsWith(`${parsed.name}:`)) this.versionCache.delete(k);
     return { record };
   }
@@ -388,6 +391,28 @@ export class FunctionRegistry {
     this.save({ ...record, tags: next });
     return next;
   }
+
+  /** PutFunctionConcurrency / DeleteFunctionConcurrency (undefined removes the reservation). */
+  setReservedConcurrency(name: string, value: number | undefined): FunctionRecord {
+    const record = this.get(parseFunctionName(name).name, true);
+    const updated = { ...record, reservedConcurrency: value };
+    this.save(updated);
+    this.reservedSum = undefined;
+    return updated;
+  }
+
+  /** Sum of every function's reserved concurrency; cached, since every unreserved invoke reads it. */
+  totalReserved(except?: string): number {
+    if (except !== undefined) return this.totalReserved() - (this.get(except, false)?.reservedConcurrency ?? 0);
+    if (this.reservedSum === undefined) {
+      let total = 0;
+      for (const r of this.db.prepare('SELECT name FROM functions').all() as { name: string }[]) total += this.get(r.name, true).reservedConcurrency ?? 0;
+      this.reservedSum = total;
+    }
+    return this.reservedSum;
+  }
+
+  private reservedSum: number | undefined;
 
   count(): { functions: number; codeBytes: number } {
     const row = this.db.prepare('SELECT COUNT(*) AS n FROM functions').get() as { n: number };

@@ -284,6 +284,17 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     this.heartbeat = undefined;
   }
 
+  /**
+   * Makes every lease held by another worker due now, instead of after it
+   * expires. Only for a process that knows it is the database's sole user (the
+   * workbench at startup): with a live second worker this would double-deliver.
+   */
+  reclaimLeases(): number {
+    const n = this.sql.reclaim.run(this.now(), this.workerId).changes;
+    this.kick();
+    return n;
+  }
+
   /** Coalesces wake-ups (an enqueue burst, many completions) into one look at the table. */
   private kick(): void {
     if (!this.running || this.pumpQueued) return;
@@ -613,6 +624,7 @@ function prepareStatements(db: Db) {
       `UPDATE async_events SET state = 'pending', lease_owner = NULL, backoffs = backoffs + 1, next_attempt_at = ?, last_error = ?
        WHERE request_id = ? AND lease_owner = ?`,
     ),
+    reclaim: db.prepare(`UPDATE async_events SET state = 'pending', lease_owner = NULL, next_attempt_at = ? WHERE state = 'leased' AND lease_owner <> ?`),
     remove: db.prepare('DELETE FROM async_events WHERE request_id = ? AND lease_owner = ?'),
     countByState: db.prepare('SELECT state, COUNT(*) AS n FROM async_events GROUP BY state'),
     queuedAll: db.prepare(`SELECT ${columns} FROM async_events ORDER BY received_at LIMIT ?`),
