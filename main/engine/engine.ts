@@ -9,6 +9,7 @@ import Docker from 'dockerode';
 import { CodeStore } from './control/code-store.js';
 import { FunctionRegistry, parseFunctionName, type CreateFunctionInput, type FunctionRecord } from './control/functions.js';
 import { ConcurrencyGate } from './data/concurrency.js';
+import { Permissions } from './control/permissions.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
@@ -67,6 +68,7 @@ export class Engine {
   readonly code: CodeStore;
   private readonly reserve: SandboxReserve;
   readonly concurrency: ConcurrencyGate;
+  readonly permissions: Permissions;
   private readonly runDir: string;
   private closed = false;
 
@@ -83,6 +85,7 @@ export class Engine {
     })();
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
     this.functions = new FunctionRegistry(db, code, options.region, options.accountId);
+    this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
     // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.
     const preferred = join(dataDir, 'run');

@@ -154,6 +154,27 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      method: 'POST',
+      path: p(`/2015-03-31/functions/${FN}/policy`),
+      handle: async ({ req, res, params, query }) => {
+        const statement = engine.permissions.add(params[0]!, query.get('Qualifier') ?? undefined, await jsonBody(req, 'AddPermission'));
+        sendJson(res, 201, { Statement: JSON.stringify(statement) });
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2015-03-31/functions/${FN}/policy`),
+      handle: ({ res, params, query }) => sendJson(res, 200, engine.permissions.policy(params[0]!, query.get('Qualifier') ?? undefined)),
+    },
+    {
+      method: 'DELETE',
+      path: p(`/2015-03-31/functions/${FN}/policy/([^/]+)`),
+      handle: ({ res, params, query }) => {
+        engine.permissions.remove(params[0]!, query.get('Qualifier') ?? undefined, params[1]!);
+        res.writeHead(204).end();
+      },
+    },
+    {
       method: 'PUT',
       path: p(`/2017-10-31/functions/${FN}/concurrency`),
       handle: async ({ req, res, params }) => {

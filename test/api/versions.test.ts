@@ -3,6 +3,9 @@
 // AWS's refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AddPermissionCommand,
+  GetPolicyCommand,
+  RemovePermissionCommand,
   CreateAliasCommand,
   DeleteFunctionCommand,
   GetAliasCommand,
@@ -111,6 +114,29 @@ describe('versions and aliases', () => {
     expect((await invoke(client, 'configured')).json).toEqual({ greeting: 'hello', memory: '128' });
     await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'configured', MemorySize: 512, Environment: { Variables: { GREETING: 'bonjour' } } }));
     expect((await invoke(client, 'configured')).json).toEqual({ greeting: 'bonjour', memory: '512' });
+  });
+
+  it('resource policies: add, read, refuse a duplicate id, remove', async () => {
+    const client = server.client();
+    const fn = await createFunction(client, { name: 'policied', files: { 'index.js': 'exports.handler = async () => 1;' } });
+    const added = await client.send(
+      new AddPermissionCommand({ FunctionName: 'policied', StatementId: 's3-invoke', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: 'arn:aws:s3:::my-bucket' }),
+    );
+    expect(JSON.parse(added.Statement!)).toEqual({
+      Sid: 's3-invoke',
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: fn.FunctionArn,
+      Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::my-bucket' } },
+    });
+    const policy = JSON.parse((await client.send(new GetPolicyCommand({ FunctionName: 'policied' }))).Policy!);
+    expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['s3-invoke']);
+    await expect(
+      client.send(new AddPermissionCommand({ FunctionName: 'policied', StatementId: 's3-invoke', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' })),
+    ).rejects.toMatchObject({ name: 'ResourceConflictException' });
+    await client.send(new RemovePermissionCommand({ FunctionName: 'policied', StatementId: 's3-invoke' }));
+    await expect(client.send(new GetPolicyCommand({ FunctionName: 'policied' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('tags and account settings', async () => {

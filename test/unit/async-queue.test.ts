@@ -79,7 +79,8 @@ function harness(behaviour: Behaviour, opts: { dir?: string; configs?: Record<st
     },
     { throttleBaseDelayMs: 10, throttleMaxDelayMs: 40, pollMs: 200, ...opts.queue },
   );
-  cleanups.push(() => queue.stop(1000));
+  // Short: a test that leaves a delivery hanging (a simulated dead process) should not wait for it.
+  cleanups.push(() => queue.stop(50));
   return { db, queue, calls, clock, warnings };
 }
 
@@ -301,6 +302,7 @@ describe('AsyncQueue: durability', () => {
     const second = harness(() => ok(), { dir, queue: { leaseMs: 60_000 } });
     expect(second.queue.reclaimLeases()).toBe(3);
     second.queue.start();
+    // Well inside the 60 s lease: only reclaiming can explain the delivery.
     await waitFor(() => second.queue.stats().delivered === 3, 1000);
   });
 

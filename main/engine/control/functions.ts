@@ -21,6 +21,7 @@ import {
   type FunctionConfiguration,
 } from './function-config.js';
 import { AliasRegistry, type AliasConfiguration } from './aliases.js';
+import type { PolicyStatement } from './permissions.js';
 
 export type { CreateFunctionInput, FunctionConfiguration } from './function-config.js';
 
@@ -35,6 +36,8 @@ export interface FunctionRecord extends VersionRecord {
   tags: Record<string, string>;
   /** Reserved concurrency (PutFunctionConcurrency); undefined = shares the unreserved pool. */
   reservedConcurrency?: number;
+  /** Resource-based policy statements by qualifier ('' for the function itself). */
+  policies?: Record<string, PolicyStatement[]>;
   /** The highest version number ever published (numbers are never reused). */
   lastVersion: number;
 }
@@ -142,7 +145,7 @@ export class FunctionRegistry {
     try {
       this.db
         .prepare('INSERT INTO functions (name, config, code_key, created_at, last_version) VALUES (?, ?, ?, ?, 0)')
-        .run(bare, JSON.stringify({ config, tags }), stored.key, new Date().toISOString());
+        .run(bare, JSON.stringify(storedFields(record)), stored.key, new Date().toISOString());
     } catch (err) {
       if (String(err).includes('UNIQUE')) throw new LambdaError('ResourceConflictException', `Function already exist: ${bare}`);
       throw err;
@@ -162,8 +165,8 @@ export class FunctionRegistry {
         | { config: string; code_key: string; last_version: number }
         | undefined;
       if (row) {
-        const stored = JSON.parse(row.config) as { config: FunctionConfiguration; tags: Record<string, string>; reservedConcurrency?: number };
-        rec = { config: stored.config, codeKey: row.code_key, tags: stored.tags, reservedConcurrency: stored.reservedConcurrency, lastVersion: row.last_version };
+        const { config, ...rest } = JSON.parse(row.config) as Omit<FunctionRecord, 'codeKey' | 'lastVersion'>;
+        rec = { ...rest, config, codeKey: row.code_key, lastVersion: row.last_version };
         this.cache.set(name, rec);
       }
     }
@@ -175,7 +178,7 @@ export class FunctionRegistry {
     const name = record.config.FunctionName;
     this.db
       .prepare('UPDATE functions SET config = ?, code_key = ?, last_version = ? WHERE name = ?')
-      .run(JSON.stringify({ config: record.config, tags: record.tags, reservedConcurrency: record.reservedConcurrency }), record.codeKey, record.lastVersion, name);
+      .run(JSON.stringify(storedFields(record)), record.codeKey, record.lastVersion, name);
     this.cache.set(name, record);
   }
 
@@ -383,22 +386,27 @@ export class FunctionRegistry {
     return { record, target };
   }
 
+  /** Changes what belongs to the function as a whole (tags, concurrency, policies), not its code or configuration. */
+  patch(name: string, change: (record: FunctionRecord) => Partial<FunctionRecord>): FunctionRecord {
+    const record = this.get(parseFunctionName(name).name, true);
+    const updated = { ...record, ...change(record) };
+    this.save(updated);
+    return updated;
+  }
+
   /** Tags live on the function (the unqualified ARN). */
   setTags(name: string, tags: Record<string, string>, remove: string[] = []): Record<string, string> {
-    const record = this.get(parseFunctionName(name).name, true);
-    const next = { ...record.tags, ...tags };
-    for (const k of remove) delete next[k];
-    this.save({ ...record, tags: next });
-    return next;
+    return this.patch(name, (r) => {
+      const next = { ...r.tags, ...tags };
+      for (const k of remove) delete next[k];
+      return { tags: next };
+    }).tags;
   }
 
   /** PutFunctionConcurrency / DeleteFunctionConcurrency (undefined removes the reservation). */
   setReservedConcurrency(name: string, value: number | undefined): FunctionRecord {
-    const record = this.get(parseFunctionName(name).name, true);
-    const updated = { ...record, reservedConcurrency: value };
-    this.save(updated);
     this.reservedSum = undefined;
-    return updated;
+    return this.patch(name, () => ({ reservedConcurrency: value }));
   }
 
   /** Sum of every function's reserved concurrency; cached, since every unreserved invoke reads it. */
@@ -420,6 +428,12 @@ export class FunctionRegistry {
     for (const r of this.db.prepare('SELECT name FROM functions').all() as { name: string }[]) bytes += this.get(r.name, true).config.CodeSize;
     return { functions: row.n, codeBytes: bytes };
   }
+}
+
+/** The function-level fields kept in the functions row's JSON. */
+function storedFields(r: FunctionRecord): Omit<FunctionRecord, 'codeKey' | 'lastVersion'> {
+  const { codeKey: _c, lastVersion: _l, ...rest } = r;
+  return rest;
 }
 
 function pageSize(maxItems?: number): number {
