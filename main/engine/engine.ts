@@ -10,6 +10,7 @@ import { CodeStore } from './control/code-store.js';
 import { FunctionRegistry, parseFunctionName, type CreateFunctionInput, type FunctionRecord } from './control/functions.js';
 import { ConcurrencyGate } from './data/concurrency.js';
 import { Permissions } from './control/permissions.js';
+import { ProvisionedConcurrency } from './data/provisioned.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
@@ -69,6 +70,7 @@ export class Engine {
   private readonly reserve: SandboxReserve;
   readonly concurrency: ConcurrencyGate;
   readonly permissions: Permissions;
+  readonly provisioned: ProvisionedConcurrency;
   private readonly runDir: string;
   private closed = false;
 
@@ -114,6 +116,7 @@ export class Engine {
       },
       forceCold: () => this.options.forceCold,
     });
+    this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -143,6 +146,7 @@ export class Engine {
     );
     const reaped = await reapOrphans(docker, engine.workbenchId);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
+    engine.provisioned.restore();
     return engine;
   }
 

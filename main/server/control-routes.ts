@@ -199,6 +199,28 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      method: 'PUT',
+      path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
+      handle: async ({ req, res, params, query }) => {
+        const body = await jsonBody(req, 'PutProvisionedConcurrencyConfig');
+        const config = engine.provisioned.set(params[0]!, query.get('Qualifier') ?? undefined, body.ProvisionedConcurrentExecutions);
+        sendJson(res, 202, config);
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
+      handle: ({ res, params, query }) => sendJson(res, 200, engine.provisioned.get(params[0]!, query.get('Qualifier') ?? undefined)),
+    },
+    {
+      method: 'DELETE',
+      path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
+      handle: ({ res, params, query }) => {
+        engine.provisioned.delete(params[0]!, query.get('Qualifier') ?? undefined);
+        res.writeHead(204).end();
+      },
+    },
+    {
       method: 'GET',
       path: p('/2016-08-19/account-settings'),
       handle: ({ res }) => {

@@ -38,6 +38,8 @@ export interface FunctionRecord extends VersionRecord {
   reservedConcurrency?: number;
   /** Resource-based policy statements by qualifier ('' for the function itself). */
   policies?: Record<string, PolicyStatement[]>;
+  /** Provisioned concurrency by qualifier (a version number or an alias). */
+  provisioned?: Record<string, { requested: number; lastModified: string }>;
   /** The highest version number ever published (numbers are never reused). */
   lastVersion: number;
 }
@@ -421,6 +423,11 @@ export class FunctionRegistry {
   }
 
   private reservedSum: number | undefined;
+
+  /** Every function's `$LATEST` record. */
+  all(): FunctionRecord[] {
+    return (this.db.prepare('SELECT name FROM functions ORDER BY name').all() as { name: string }[]).map((r) => this.get(r.name, true));
+  }
 
   count(): { functions: number; codeBytes: number } {
     const row = this.db.prepare('SELECT COUNT(*) AS n FROM functions').get() as { n: number };

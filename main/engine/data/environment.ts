@@ -94,6 +94,7 @@ export class ExecutionEnvironment {
     cause: EnvCause,
     /** Called whenever the env can take another invocation, or is gone. */
     private readonly onAvailable: (env: ExecutionEnvironment) => void,
+    readonly initializationType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
   ) {
     this.memoryMb = fv.memorySize;
     this.pendingCause = cause;
@@ -144,16 +145,54 @@ export class ExecutionEnvironment {
     if (this.runtimeStarts === 0) {
       run.log.push(`INIT_START Runtime Version: ${fv.runtime.id}.workbench\tRuntime Version ARN: arn:aws:lambda:${fv.region}::runtime:workbench-${fv.runtime.id}\n`);
     }
-    this.runtimeStarts++;
-    // Lambda gives the INIT phase more CPU than small functions get while invoking.
-    this.sandbox.setCpus(Math.max(1, cpusForMemory(this.memoryMb)));
-    run.initStartNs = now();
-    this.processAlive = true;
-    const env = runtimeEnvironment(fv, { logGroup: this.log.group, logStream: this.log.name, initializationType: 'on-demand' }, this.opts.platformEnv);
-    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(fv.runtime), env }));
+    run.initStartNs = this.sendStart();
     const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
     run.timer = setTimeout(() => this.onInitTimeout(run), limit);
   }
+
+  /** Starts the runtime process; returns when (monotonic ns) the INIT phase began. */
+  private sendStart(): bigint {
+    this.runtimeStarts++;
+    // Lambda gives the INIT phase more CPU than small functions get while invoking.
+    this.sandbox.setCpus(Math.max(1, cpusForMemory(this.memoryMb)));
+    this.processAlive = true;
+    const id = { logGroup: this.log.group, logStream: this.log.name, initializationType: this.initializationType };
+    const startedNs = now();
+    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(this.fv.runtime), env: runtimeEnvironment(this.fv, id, this.opts.platformEnv) }));
+    return startedNs;
+  }
+
+  /**
+   * Provisioned concurrency: runs INIT now, without an invocation, so the env's
+   * first invoke is warm (no Init Duration in its REPORT).
+   */
+  provision(): Promise<void> {
+    if (this.state !== 'starting') return Promise.reject(new Error(`env ${this.id} is ${this.state}, not new`));
+    this.setState('initializing', 'provisioned');
+    this.log.append(`INIT_START Runtime Version: ${this.fv.runtime.id}.workbench\tRuntime Version ARN: arn:aws:lambda:${this.fv.region}::runtime:workbench-${this.fv.runtime.id}\n`);
+    return new Promise((resolve, reject) => {
+      const startedNs = this.sendStart();
+      const timer = setTimeout(() => finish(new Error('provisioned init took more than 10 s')), INIT_LIMIT_MS);
+      const finish = (err?: Error, ts?: bigint) => {
+        clearTimeout(timer);
+        this.provisioning = null;
+        if (err) {
+          this.recordInit(nsToMs(now() - startedNs), 'error');
+          void this.shutdown('init-error');
+          return reject(err);
+        }
+        this.runtimeAlive = true;
+        this.initReported = true;
+        this.sandbox.setCpus(cpusForMemory(this.memoryMb));
+        this.recordInit(nsToMs(ts! - startedNs), 'success');
+        this.becomeAvailable();
+        resolve();
+      };
+      this.provisioning = finish;
+    });
+  }
+
+  private provisioning: ((err?: Error, ts?: bigint) => void) | null = null;
 
   private dispatch(run: Run, cause: EnvCause): void {
     const inv = run.inv;
@@ -185,6 +224,7 @@ export class ExecutionEnvironment {
         return;
       }
       case 'initDone':
+        if (this.provisioning) return this.provisioning(undefined, m.ts);
         if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
         clearTimeout(run.timer);
         this.runtimeAlive = true;
@@ -194,6 +234,7 @@ export class ExecutionEnvironment {
         this.dispatch(run, 'invoke');
         return;
       case 'initError':
+        if (this.provisioning) return this.provisioning(new Error(`provisioned init failed: ${m.errorType} ${m.body.toString('utf8').slice(0, 500)}`));
         if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
         return this.onInitError(run, m.ts, m.errorType, m.body);
       case 'response':
@@ -375,6 +416,7 @@ export class ExecutionEnvironment {
   private onRuntimeExit(code: number, signal: number, oomKilled: boolean, killed: boolean, inflight?: string): void {
     this.runtimeAlive = false;
     this.processAlive = false;
+    if (this.provisioning) return this.provisioning(new Error(`the runtime exited during provisioned init (code ${code}, signal ${signal})`));
     const run = this.run;
     if (this.killing) {
       const k = this.killing;
@@ -453,7 +495,8 @@ export class ExecutionEnvironment {
   private onIdleTimer(): void {
     if (this.state !== 'idle' && this.state !== 'frozen') return;
     const idleFor = Date.now() - this.idleSince;
-    if (idleFor >= this.opts.keepAliveMs) {
+    // Provisioned envs stay until their configuration goes; on-demand ones are reclaimed.
+    if (idleFor >= this.opts.keepAliveMs && this.initializationType === 'on-demand') {
       void this.shutdown('keepalive-expired');
       return;
     }

@@ -41,7 +41,7 @@ export class InvokeService {
       firstCause = 'after-code-change';
       void this.closePool(previous, 'after-code-change');
     }
-    const pool = new EnvironmentPool((cause, onAvailable) => this.createEnv(fv, cause, onAvailable), { forceCold: this.deps.forceCold }, firstCause);
+    const pool = new EnvironmentPool((cause, onAvailable, initType) => this.createEnv(fv, cause, onAvailable, initType), { forceCold: this.deps.forceCold }, firstCause);
     const entry = { fv, pool };
     this.pools.set(fv.revision, entry);
     this.current.set(key, fv.revision);
@@ -59,7 +59,22 @@ export class InvokeService {
     this.deps.reserve.prepare(await this.shapeOf(fv));
   }
 
-  private async createEnv(fv: FunctionVersion, cause: EnvCause, onAvailable: (env: ExecutionEnvironment) => void): Promise<ExecutionEnvironment> {
+  /** Keeps `count` pre-initialised envs for a version (provisioned concurrency). */
+  provision(fv: FunctionVersion, count: number): Promise<void> {
+    const entry = this.pools.get(fv.revision) ?? this.openPool(fv);
+    return entry.pool.provision(count);
+  }
+
+  provisionedReady(fv: FunctionVersion): number {
+    return this.pools.get(fv.revision)?.pool.provisionedReady() ?? 0;
+  }
+
+  private async createEnv(
+    fv: FunctionVersion,
+    cause: EnvCause,
+    onAvailable: (env: ExecutionEnvironment) => void,
+    initType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
+  ): Promise<ExecutionEnvironment> {
     const { sandbox } = await this.deps.reserve.take(await this.shapeOf(fv));
     try {
       this.deps.code.place(fv.codeKey, sandbox.taskDir);
@@ -67,7 +82,7 @@ export class InvokeService {
       await sandbox.destroy();
       throw err;
     }
-    return new ExecutionEnvironment(sandbox, fv, this.deps.events, this.deps.env, cause, onAvailable);
+    return new ExecutionEnvironment(sandbox, fv, this.deps.events, this.deps.env, cause, onAvailable, initType);
   }
 
   environments(functionName?: string): ExecutionEnvironment[] {

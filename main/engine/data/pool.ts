@@ -5,7 +5,11 @@ import type { EnvCause } from '../telemetry/events.js';
 import type { ExecutionEnvironment } from './environment.js';
 import type { Invocation, InvokeOutcome } from './model.js';
 
-export type EnvFactory = (cause: EnvCause, onAvailable: (env: ExecutionEnvironment) => void) => Promise<ExecutionEnvironment>;
+export type EnvFactory = (
+  cause: EnvCause,
+  onAvailable: (env: ExecutionEnvironment) => void,
+  initializationType?: 'on-demand' | 'provisioned-concurrency',
+) => Promise<ExecutionEnvironment>;
 
 export interface PoolOptions {
   /** Every invoke gets a new env, destroyed afterwards. */
@@ -72,6 +76,31 @@ export class EnvironmentPool {
     }
     if (this.closed || this.opts.forceCold() || env.busy || this.idle.includes(env)) return;
     this.idle.push(env);
+  }
+
+  /** Provisioned envs of this pool that are initialised and alive. */
+  provisionedReady(): number {
+    let n = 0;
+    for (const e of this.envs) if (e.initializationType === 'provisioned-concurrency' && e.state !== 'starting' && e.state !== 'initializing') n++;
+    return n;
+  }
+
+  /**
+   * Keeps `count` provisioned envs: initialises the missing ones now (without
+   * an invocation) and shuts down any beyond the count.
+   */
+  async provision(count: number): Promise<void> {
+    const provisioned = [...this.envs].filter((e) => e.initializationType === 'provisioned-concurrency');
+    for (const extra of provisioned.slice(count)) void extra.shutdown('shutdown');
+    const missing = Math.max(0, count - provisioned.length);
+    await Promise.all(
+      Array.from({ length: missing }, async () => {
+        const env = await this.createEnv('provisioned', (e) => this.onAvailable(e), 'provisioned-concurrency');
+        if (this.closed) return void env.shutdown('shutdown');
+        this.envs.add(env);
+        await env.provision();
+      }),
+    );
   }
 
   /** Shuts every env down (function deleted or changed, or the workbench stopping). */

@@ -15,6 +15,7 @@ export type EnvCause =
   | 'after-code-change'
   | 'after-reclaim'
   | 'forced-cold'
+  | 'provisioned'
   | 'idle'
   | 'keepalive-expired'
   | 'response'
