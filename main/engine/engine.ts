@@ -11,6 +11,8 @@ import { FunctionRegistry, parseFunctionName, type CreateFunctionInput, type Fun
 import { ConcurrencyGate } from './data/concurrency.js';
 import { Permissions } from './control/permissions.js';
 import { ProvisionedConcurrency } from './data/provisioned.js';
+import { EventInvokeConfigs } from './control/event-invoke-config.js';
+import { AsyncQueue } from './data/async-queue.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
@@ -36,6 +38,8 @@ export interface EngineOptions {
   readySandboxes?: number;
   /** The account's concurrency limit (AWS's default is 1,000). */
   accountConcurrency?: number;
+  /** Delay before the first retry of a failed async invocation (AWS: about a minute; the second waits twice as long). */
+  asyncRetryBaseMs?: number;
   progress?: Progress;
 }
 
@@ -46,6 +50,8 @@ export interface InvokeRequest {
   tail?: boolean;
   /** base64 X-Amz-Client-Context as the caller sent it. */
   clientContextBase64?: string;
+  /** The request id to use (async deliveries keep the id their 202 returned). */
+  requestId?: string;
 }
 
 export interface EnvironmentView {
@@ -71,6 +77,8 @@ export class Engine {
   readonly concurrency: ConcurrencyGate;
   readonly permissions: Permissions;
   readonly provisioned: ProvisionedConcurrency;
+  readonly eventConfigs: EventInvokeConfigs;
+  readonly queue: AsyncQueue;
   private readonly runDir: string;
   private closed = false;
 
@@ -117,6 +125,17 @@ export class Engine {
       forceCold: () => this.options.forceCold,
     });
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
+    this.eventConfigs = new EventInvokeConfigs(this.functions);
+    this.queue = new AsyncQueue(db, {
+      invoke: async (functionName, qualifier, payload, requestId) => {
+        const out = await this.invoke({ functionName, qualifier, payload, requestId });
+        return { statusCode: 200, functionError: out.functionError, payload: out.payload, executedVersion: out.executedVersion };
+      },
+      config: (fn, qualifier) => this.eventConfigs.effective(fn, qualifier),
+      functionArn: (fn, qualifier) => this.functions.arn(fn, qualifier),
+      retryBaseDelayMs: options.asyncRetryBaseMs,
+      logger: { warn: (m) => options.progress(`[async] ${m}`) },
+    });
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -139,6 +158,7 @@ export class Engine {
         forceCold: opts.forceCold ?? false,
         readySandboxes: opts.readySandboxes ?? 1,
         accountConcurrency: opts.accountConcurrency ?? 1000,
+        asyncRetryBaseMs: opts.asyncRetryBaseMs ?? 60_000,
         progress: opts.progress ?? (() => {}),
       },
       docker,
@@ -147,6 +167,9 @@ export class Engine {
     const reaped = await reapOrphans(docker, engine.workbenchId);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
     engine.provisioned.restore();
+    // Events leased by a workbench that died are due again at once: nothing else uses this database.
+    engine.queue.reclaimLeases();
+    engine.queue.start();
     return engine;
   }
 
@@ -163,6 +186,8 @@ export class Engine {
 
   async deleteFunction(name: string, qualifier?: string): Promise<void> {
     const { record, version } = this.functions.delete(name, qualifier);
+    // AWS drops a deleted function's queued events.
+    if (version === undefined) this.queue.purge(record.config.FunctionName);
     await this.invoker.retire(record.config.FunctionName, 'shutdown', version);
   }
 
@@ -184,7 +209,7 @@ export class Engine {
     const release = this.concurrency.enter(record.config.FunctionName, record.reservedConcurrency);
     try {
       return await this.invoker.invoke(version, {
-        requestId: randomUUID(),
+        requestId: req.requestId ?? randomUUID(),
         payload: req.payload,
         invokedArn,
         traceId: newTraceId(),
@@ -194,6 +219,17 @@ export class Engine {
     } finally {
       release();
     }
+  }
+
+  /**
+   * An Event invocation: the function is resolved now (unknown → 404), the
+   * event committed to the durable queue, and its request id returned for the 202.
+   */
+  invokeAsync(functionName: string, qualifier: string | undefined, payload: Buffer): string {
+    const { record, target } = this.functions.resolve(functionName, qualifier);
+    const q = qualifier ?? parseFunctionName(functionName).qualifier;
+    void target;
+    return this.queue.enqueue(record.config.FunctionName, q, payload);
   }
 
   /** PutFunctionConcurrency, with AWS's rule that a minimum of unreserved concurrency stays. */
@@ -240,6 +276,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.queue.stop();
     await this.invoker.close();
     await this.reserve.close();
     await reapOrphans(this.docker, this.workbenchId).catch(() => 0);

@@ -18,6 +18,7 @@ commands:
           --force-cold          every invoke starts a new environment
           --ready-sandboxes <n> started sandboxes kept ready per shape (default 1)
           --account-concurrency <n> the account's concurrency limit (default 1000)
+          --async-retry-base-ms <ms> delay before an async retry (default 60000; the second waits twice that)
           --region <r>          region in ARNs and the environment (default us-east-1)
 `;
 
@@ -30,6 +31,7 @@ async function serve(argv: string[]): Promise<void> {
     'force-cold': 'boolean',
     'ready-sandboxes': 'number',
     'account-concurrency': 'number',
+    'async-retry-base-ms': 'number',
     region: 'string',
   });
   const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -40,6 +42,7 @@ async function serve(argv: string[]): Promise<void> {
     forceCold: flags['force-cold'] as boolean | undefined,
     readySandboxes: flags['ready-sandboxes'] as number | undefined,
     accountConcurrency: flags['account-concurrency'] as number | undefined,
+    asyncRetryBaseMs: flags['async-retry-base-ms'] as number | undefined,
     region: flags.region as string | undefined,
     progress: say,
   });

@@ -220,6 +220,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
         res.writeHead(204).end();
       },
     },
+    ...eventInvokeConfigRoutes(engine),
     {
       method: 'GET',
       path: p('/2016-08-19/account-settings'),
@@ -236,6 +237,31 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
           AccountUsage: { TotalCodeSize: usage.codeBytes, FunctionCount: usage.functions },
         });
       },
+    },
+  ];
+}
+
+/** Put/Update/Get/Delete/ListFunctionEventInvokeConfigs. */
+function eventInvokeConfigRoutes(engine: Engine): Route[] {
+  const configs = engine.eventConfigs;
+  const path = p(`/2019-09-25/functions/${FN}/event-invoke-config`);
+  const qualifier = (q: URLSearchParams) => q.get('Qualifier') ?? undefined;
+  return [
+    { method: 'PUT', path, handle: async ({ req, res, params, query }) => sendJson(res, 200, configs.put(params[0]!, qualifier(query), await jsonBody(req, 'PutFunctionEventInvokeConfig'), false)) },
+    { method: 'POST', path, handle: async ({ req, res, params, query }) => sendJson(res, 200, configs.put(params[0]!, qualifier(query), await jsonBody(req, 'UpdateFunctionEventInvokeConfig'), true)) },
+    { method: 'GET', path, handle: ({ res, params, query }) => sendJson(res, 200, configs.get(params[0]!, qualifier(query))) },
+    {
+      method: 'DELETE',
+      path,
+      handle: ({ res, params, query }) => {
+        configs.delete(params[0]!, qualifier(query));
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: p(`/2019-09-25/functions/${FN}/event-invoke-config/list`),
+      handle: ({ res, params }) => sendJson(res, 200, { FunctionEventInvokeConfigs: configs.list(params[0]!) }),
     },
   ];
 }

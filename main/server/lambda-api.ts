@@ -98,9 +98,9 @@ export class LambdaApi {
     if (payload.length > 0) parseJson(payload, 'Could not parse payload into json');
     const event = payload.length === 0 ? EMPTY_EVENT : payload;
     if (type === 'Event') {
-      // Fire-and-forget until the durable async queue lands (issue 3).
-      engine.invoke({ functionName: name, qualifier, payload: event }).catch((err) => this.opts.log?.(`[async] ${(err as Error).message}`));
-      res.writeHead(202, { 'Content-Length': 0 }).end();
+      // Acknowledged only once the event is committed to the durable queue.
+      const requestId = engine.invokeAsync(name, qualifier, event);
+      res.writeHead(202, { 'Content-Length': 0, 'x-amzn-RequestId': requestId }).end();
       return;
     }
     const out = await engine.invoke({

@@ -13,6 +13,9 @@ export function workbenchRoutes(engine: Engine) {
     if (url.pathname === '/_workbench/environments') body = engine.environments(fn);
     else if (url.pathname === '/_workbench/logs' && fn) body = engine.logStreams(fn);
     else if (url.pathname === '/_workbench/events') body = engine.events.recent((e) => !fn || e.functionName === fn);
+    else if (url.pathname === '/_workbench/destinations') body = engine.queue.destinationRecords(url.searchParams.get('name') ?? '', { limit: 10_000 });
+    else if (url.pathname === '/_workbench/dead-letters') body = engine.queue.deadLetters(fn, { limit: 10_000 });
+    else if (url.pathname === '/_workbench/async') body = engine.queue.stats();
     else if (url.pathname.startsWith('/_workbench/code/')) {
       const zip = engine.code.zip(url.pathname.slice('/_workbench/code/'.length).replace(/\.zip$/, ''));
       if (!zip) return false;

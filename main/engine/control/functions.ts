@@ -22,6 +22,7 @@ import {
 } from './function-config.js';
 import { AliasRegistry, type AliasConfiguration } from './aliases.js';
 import type { PolicyStatement } from './permissions.js';
+import type { StoredEventInvokeConfig } from './event-invoke-config.js';
 
 export type { CreateFunctionInput, FunctionConfiguration } from './function-config.js';
 
@@ -38,6 +39,8 @@ export interface FunctionRecord extends VersionRecord {
   reservedConcurrency?: number;
   /** Resource-based policy statements by qualifier ('' for the function itself). */
   policies?: Record<string, PolicyStatement[]>;
+  /** Async invocation settings by qualifier (`$LATEST` for unqualified invocations). */
+  eventInvokeConfigs?: Record<string, StoredEventInvokeConfig>;
   /** Provisioned concurrency by qualifier (a version number or an alias). */
   provisioned?: Record<string, { requested: number; lastModified: string }>;
   /** The highest version number ever published (numbers are never reused). */

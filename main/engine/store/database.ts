@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ASYNC_QUEUE_SCHEMA } from '../data/async-queue.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +28,7 @@ const MIGRATIONS: string[] = [
      config TEXT NOT NULL,
      PRIMARY KEY (function_name, name)
    );`,
+  ASYNC_QUEUE_SCHEMA,
 ];
 
 export type Db = Database.Database;
