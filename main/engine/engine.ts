@@ -13,6 +13,8 @@ import { Permissions } from './control/permissions.js';
 import { ProvisionedConcurrency } from './data/provisioned.js';
 import { EventInvokeConfigs } from './control/event-invoke-config.js';
 import { AsyncQueue } from './data/async-queue.js';
+import { AuditTrail } from './telemetry/audit.js';
+import { ConfigHistory } from './telemetry/config-history.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
@@ -78,6 +80,8 @@ export class Engine {
   readonly permissions: Permissions;
   readonly provisioned: ProvisionedConcurrency;
   readonly eventConfigs: EventInvokeConfigs;
+  readonly audit: AuditTrail;
+  readonly history: ConfigHistory;
   readonly queue: AsyncQueue;
   private readonly runDir: string;
   private closed = false;
@@ -94,7 +98,9 @@ export class Engine {
       return id;
     })();
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
-    this.functions = new FunctionRegistry(db, code, options.region, options.accountId);
+    this.audit = new AuditTrail(db);
+    this.history = new ConfigHistory(db);
+    this.functions = new FunctionRegistry(db, code, options.region, options.accountId, (fn, change, config) => this.history.record(fn, change, config));
     this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
     // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.

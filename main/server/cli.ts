@@ -1,6 +1,9 @@
 // `lwb`: the workbench's command line. `serve` runs the engine headless with
 // the Lambda API on 127.0.0.1; more commands join as the engine grows.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../engine/store/database.js';
+import { AuditTrail } from '../engine/telemetry/audit.js';
 import { Engine } from '../engine/engine.js';
 import { LambdaApi } from './lambda-api.js';
 import { parseFlags, UsageError } from './args.js';
@@ -20,6 +23,8 @@ commands:
           --account-concurrency <n> the account's concurrency limit (default 1000)
           --async-retry-base-ms <ms> delay before an async retry (default 60000; the second waits twice that)
           --region <r>          region in ARNs and the environment (default us-east-1)
+  audit verify  check the audit trail's hash chain: prints "intact", or the first broken entry
+          --data-dir <dir>      the workbench's data directory (default ./.lwb)
 `;
 
 async function serve(argv: string[]): Promise<void> {
@@ -66,11 +71,34 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** `lwb audit verify`: walks the hash chain of the audit trail; exit 1 when it is broken. */
+function audit(argv: string[]): void {
+  const { flags, positional } = parseFlags(argv, { 'data-dir': 'string' });
+  if (positional[0] !== 'verify') throw new UsageError('usage: lwb audit verify [--data-dir <dir>]');
+  const dataDir = resolve((flags['data-dir'] as string | undefined) ?? '.lwb');
+  if (!existsSync(join(dataDir, 'workbench.db'))) throw new UsageError(`no workbench data in ${dataDir} (give --data-dir)`);
+  const db = openDatabase(dataDir);
+  try {
+    const verdict = new AuditTrail(db).verify();
+    if (verdict.intact) {
+      process.stdout.write('intact\n');
+      process.stderr.write(`${verdict.count} entries, chain unbroken\n`);
+    } else {
+      process.stdout.write(`broken at entry ${verdict.brokenAt}: ${verdict.reason}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'audit':
+      return audit(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -15,14 +15,20 @@ export interface RouteContext {
 }
 
 export interface Route {
+  /** AWS's operation name: what the audit trail records. */
+  op: string;
   method: string;
   path: RegExp;
   handle: (ctx: RouteContext) => Promise<void> | void;
 }
 
+/** Parsed request bodies, kept for the audit trail (which records the call's parameters). */
+export const requestBodies = new WeakMap<IncomingMessage, Record<string, unknown>>();
+
 async function jsonBody(req: IncomingMessage, operation: string): Promise<Record<string, unknown>> {
   const body = parseJson(await readBody(req, MAX_CONTROL_BODY), operation);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter(`The ${operation} request body must be a JSON object.`);
+  requestBodies.set(req, body as Record<string, unknown>);
   return body as Record<string, unknown>;
 }
 
@@ -49,9 +55,10 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
   };
 
   return [
-    { method: 'POST', path: p('/2015-03-31/functions'), handle: async ({ req, res }) => sendJson(res, 201, (await engine.createFunction(await jsonBody(req, 'CreateFunction'))).config) },
-    { method: 'GET', path: p('/2015-03-31/functions'), handle: ({ res, query }) => sendJson(res, 200, fns.list(query.get('Marker') ?? undefined, maxItems(query))) },
+    { op: 'CreateFunction', method: 'POST', path: p('/2015-03-31/functions'), handle: async ({ req, res }) => sendJson(res, 201, (await engine.createFunction(await jsonBody(req, 'CreateFunction'))).config) },
+    { op: 'ListFunctions', method: 'GET', path: p('/2015-03-31/functions'), handle: ({ res, query }) => sendJson(res, 200, fns.list(query.get('Marker') ?? undefined, maxItems(query))) },
     {
+      op: 'GetFunction',
       method: 'GET',
       path: p(`/2015-03-31/functions/${FN}`),
       handle: ({ res, params, query }) => {
@@ -60,11 +67,13 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'GetFunctionConfiguration',
       method: 'GET',
       path: p(`/2015-03-31/functions/${FN}/configuration`),
       handle: ({ res, params, query }) => sendJson(res, 200, fns.describe(params[0]!, query.get('Qualifier') ?? undefined).target.config),
     },
     {
+      op: 'DeleteFunction',
       method: 'DELETE',
       path: p(`/2015-03-31/functions/${FN}`),
       handle: async ({ res, params, query }) => {
@@ -73,26 +82,31 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'UpdateFunctionCode',
       method: 'PUT',
       path: p(`/2015-03-31/functions/${FN}/code`),
       handle: async ({ req, res, params }) => sendJson(res, 200, (await fns.updateCode(params[0]!, await jsonBody(req, 'UpdateFunctionCode'))).config),
     },
     {
+      op: 'UpdateFunctionConfiguration',
       method: 'PUT',
       path: p(`/2015-03-31/functions/${FN}/configuration`),
       handle: async ({ req, res, params }) => sendJson(res, 200, fns.updateConfiguration(params[0]!, await jsonBody(req, 'UpdateFunctionConfiguration')).config),
     },
     {
+      op: 'PublishVersion',
       method: 'POST',
       path: p(`/2015-03-31/functions/${FN}/versions`),
       handle: async ({ req, res, params }) => sendJson(res, 201, fns.publishVersion(params[0]!, await jsonBody(req, 'PublishVersion')).config),
     },
     {
+      op: 'ListVersionsByFunction',
       method: 'GET',
       path: p(`/2015-03-31/functions/${FN}/versions`),
       handle: ({ res, params, query }) => sendJson(res, 200, fns.listVersions(params[0]!, query.get('Marker') ?? undefined, maxItems(query))),
     },
     {
+      op: 'CreateAlias',
       method: 'POST',
       path: p(`/2015-03-31/functions/${FN}/aliases`),
       handle: async ({ req, res, params }) => {
@@ -101,6 +115,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'ListAliases',
       method: 'GET',
       path: p(`/2015-03-31/functions/${FN}/aliases`),
       handle: ({ res, params, query }) => {
@@ -109,11 +124,13 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'GetAlias',
       method: 'GET',
       path: p(`/2015-03-31/functions/${FN}/aliases/([^/]+)`),
       handle: ({ res, params }) => sendJson(res, 200, fns.aliases.get(fns.get(params[0]!, true).config.FunctionName, params[1]!, true)),
     },
     {
+      op: 'UpdateAlias',
       method: 'PUT',
       path: p(`/2015-03-31/functions/${FN}/aliases/([^/]+)`),
       handle: async ({ req, res, params }) => {
@@ -122,6 +139,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'DeleteAlias',
       method: 'DELETE',
       path: p(`/2015-03-31/functions/${FN}/aliases/([^/]+)`),
       handle: ({ res, params }) => {
@@ -130,11 +148,13 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'ListTags',
       method: 'GET',
       path: p('/2017-03-31/tags/(.+)'),
       handle: ({ res, params }) => sendJson(res, 200, { Tags: fns.get(taggedFunction(params[0]!), true).tags }),
     },
     {
+      op: 'TagResource',
       method: 'POST',
       path: p('/2017-03-31/tags/(.+)'),
       handle: async ({ req, res, params }) => {
@@ -146,6 +166,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'UntagResource',
       method: 'DELETE',
       path: p('/2017-03-31/tags/(.+)'),
       handle: ({ res, params, query }) => {
@@ -154,6 +175,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'AddPermission',
       method: 'POST',
       path: p(`/2015-03-31/functions/${FN}/policy`),
       handle: async ({ req, res, params, query }) => {
@@ -162,11 +184,13 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'GetPolicy',
       method: 'GET',
       path: p(`/2015-03-31/functions/${FN}/policy`),
       handle: ({ res, params, query }) => sendJson(res, 200, engine.permissions.policy(params[0]!, query.get('Qualifier') ?? undefined)),
     },
     {
+      op: 'RemovePermission',
       method: 'DELETE',
       path: p(`/2015-03-31/functions/${FN}/policy/([^/]+)`),
       handle: ({ res, params, query }) => {
@@ -175,6 +199,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'PutFunctionConcurrency',
       method: 'PUT',
       path: p(`/2017-10-31/functions/${FN}/concurrency`),
       handle: async ({ req, res, params }) => {
@@ -183,6 +208,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'DeleteFunctionConcurrency',
       method: 'DELETE',
       path: p(`/2017-10-31/functions/${FN}/concurrency`),
       handle: ({ res, params }) => {
@@ -191,6 +217,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'GetFunctionConcurrency',
       method: 'GET',
       path: p(`/2019-09-30/functions/${FN}/concurrency`),
       handle: ({ res, params }) => {
@@ -199,6 +226,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'PutProvisionedConcurrencyConfig',
       method: 'PUT',
       path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
       handle: async ({ req, res, params, query }) => {
@@ -208,11 +236,13 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     {
+      op: 'GetProvisionedConcurrencyConfig',
       method: 'GET',
       path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
       handle: ({ res, params, query }) => sendJson(res, 200, engine.provisioned.get(params[0]!, query.get('Qualifier') ?? undefined)),
     },
     {
+      op: 'DeleteProvisionedConcurrencyConfig',
       method: 'DELETE',
       path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
       handle: ({ res, params, query }) => {
@@ -222,6 +252,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
     },
     ...eventInvokeConfigRoutes(engine),
     {
+      op: 'GetAccountSettings',
       method: 'GET',
       path: p('/2016-08-19/account-settings'),
       handle: ({ res }) => {
@@ -247,10 +278,11 @@ function eventInvokeConfigRoutes(engine: Engine): Route[] {
   const path = p(`/2019-09-25/functions/${FN}/event-invoke-config`);
   const qualifier = (q: URLSearchParams) => q.get('Qualifier') ?? undefined;
   return [
-    { method: 'PUT', path, handle: async ({ req, res, params, query }) => sendJson(res, 200, configs.put(params[0]!, qualifier(query), await jsonBody(req, 'PutFunctionEventInvokeConfig'), false)) },
-    { method: 'POST', path, handle: async ({ req, res, params, query }) => sendJson(res, 200, configs.put(params[0]!, qualifier(query), await jsonBody(req, 'UpdateFunctionEventInvokeConfig'), true)) },
-    { method: 'GET', path, handle: ({ res, params, query }) => sendJson(res, 200, configs.get(params[0]!, qualifier(query))) },
+    { op: 'PutFunctionEventInvokeConfig', method: 'PUT', path, handle: async ({ req, res, params, query }) => sendJson(res, 200, configs.put(params[0]!, qualifier(query), await jsonBody(req, 'PutFunctionEventInvokeConfig'), false)) },
+    { op: 'UpdateFunctionEventInvokeConfig', method: 'POST', path, handle: async ({ req, res, params, query }) => sendJson(res, 200, configs.put(params[0]!, qualifier(query), await jsonBody(req, 'UpdateFunctionEventInvokeConfig'), true)) },
+    { op: 'GetFunctionEventInvokeConfig', method: 'GET', path, handle: ({ res, params, query }) => sendJson(res, 200, configs.get(params[0]!, qualifier(query))) },
     {
+      op: 'DeleteFunctionEventInvokeConfig',
       method: 'DELETE',
       path,
       handle: ({ res, params, query }) => {
@@ -259,6 +291,7 @@ function eventInvokeConfigRoutes(engine: Engine): Route[] {
       },
     },
     {
+      op: 'ListFunctionEventInvokeConfigs',
       method: 'GET',
       path: p(`/2019-09-25/functions/${FN}/event-invoke-config/list`),
       handle: ({ res, params }) => sendJson(res, 200, { FunctionEventInvokeConfigs: configs.list(params[0]!) }),

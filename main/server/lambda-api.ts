@@ -7,7 +7,17 @@ import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
 import { BodyTooLarge, EMPTY_EVENT, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError } from './http-util.js';
-import { controlRoutes, type Route } from './control-routes.js';
+import { controlRoutes, requestBodies, type Route, type RouteContext } from './control-routes.js';
+import type { AuditCaller } from '../engine/telemetry/audit.js';
+
+/** Who made a call: the access key of its SigV4 signature, and whether the AWS CLI or an SDK signed it. */
+function callerOf(req: IncomingMessage): AuditCaller {
+  const auth = req.headers.authorization ?? '';
+  const userAgent = req.headers['user-agent'];
+  const accessKeyId = auth.match(/Credential=([^/,\s]+)\//)?.[1];
+  if (!accessKeyId) return { type: 'ui', userAgent };
+  return { type: userAgent?.startsWith('aws-cli/') ? 'cli' : 'sdk', accessKeyId, userAgent };
+}
 
 export interface LambdaApiOptions {
   engine: Engine;
@@ -77,10 +87,35 @@ export class LambdaApi {
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const m = path.match(route.path);
-      if (m) return route.handle({ req, res, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')), query });
+      if (m) return this.audited(route, { req, res, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')), query });
     }
     if (this.opts.fallback?.(req, res)) return;
     throw new LambdaError('UnknownOperationException', `No Lambda API operation matches ${method} ${path}.`);
+  }
+
+  /** Runs a control-plane operation and appends it, with its outcome, to the audit trail. */
+  private async audited(route: Route, ctx: RouteContext): Promise<void> {
+    let errorCode: string | undefined;
+    try {
+      await route.handle(ctx);
+    } catch (err) {
+      errorCode = err instanceof LambdaError ? err.code : err instanceof BodyTooLarge ? 'RequestTooLargeException' : 'ServiceException';
+      throw err;
+    } finally {
+      // Reads are not audited by default on AWS either (CloudTrail management events: writes).
+      if (ctx.req.method !== 'GET') this.recordAudit(route.op, ctx, errorCode);
+    }
+  }
+
+  private recordAudit(operation: string, ctx: RouteContext, errorCode: string | undefined): void {
+    const parameters: Record<string, unknown> = { ...Object.fromEntries(ctx.query), ...requestBodies.get(ctx.req) };
+    if (ctx.params[0] !== undefined) parameters[ctx.params[0].startsWith('arn:') && operation.includes('Tag') ? 'Resource' : 'FunctionName'] = ctx.params[0];
+    if (ctx.params[1] !== undefined) parameters[operation.includes('Permission') ? 'StatementId' : 'Name'] = ctx.params[1];
+    try {
+      this.opts.engine.audit.append({ operation, parameters, caller: callerOf(ctx.req), result: errorCode ? 'error' : 'success', errorCode });
+    } catch (err) {
+      this.opts.log?.(`[audit] could not record ${operation}: ${(err as Error).message}`);
+    }
   }
 
   private async invoke(req: IncomingMessage, res: ServerResponse, name: string, qualifier?: string): Promise<void> {

@@ -16,6 +16,12 @@ export function workbenchRoutes(engine: Engine) {
     else if (url.pathname === '/_workbench/destinations') body = engine.queue.destinationRecords(url.searchParams.get('name') ?? '', { limit: 10_000 });
     else if (url.pathname === '/_workbench/dead-letters') body = engine.queue.deadLetters(fn, { limit: 10_000 });
     else if (url.pathname === '/_workbench/async') body = engine.queue.stats();
+    else if (url.pathname === '/_workbench/audit') body = engine.audit.list({ limit: 10_000, functionName: fn });
+    else if (url.pathname === '/_workbench/history' && fn) {
+      const from = url.searchParams.get('from');
+      const to = url.searchParams.get('to');
+      body = from && to ? engine.history.diff(fn, Number(from), Number(to)) : engine.history.list(fn);
+    }
     else if (url.pathname.startsWith('/_workbench/code/')) {
       const zip = engine.code.zip(url.pathname.slice('/_workbench/code/'.length).replace(/\.zip$/, ''));
       if (!zip) return false;

@@ -93,6 +93,8 @@ export class FunctionRegistry {
     private readonly code: CodeStore,
     private readonly region: string,
     private readonly accountId: string,
+    /** Told of every configuration state a function goes through (config history). */
+    private readonly onChange: (fn: string, change: 'created' | 'updated' | 'published' | 'deleted', config: FunctionConfiguration | null) => void = () => {},
   ) {
     this.aliases = new AliasRegistry(db, (name, q) => this.arn(name, q), (name, v) => this.hasVersion(name, v));
   }
@@ -156,6 +158,7 @@ export class FunctionRegistry {
       throw err;
     }
     this.cache.set(bare, record);
+    this.onChange(bare, 'created', config);
     if (input.Publish === true) this.publishVersion(bare, {});
     return record;
   }
@@ -293,6 +296,7 @@ export class FunctionRegistry {
     })();
     this.cache.delete(parsed.name);
     this.reservedSum = undefined;
+    this.onChange(parsed.name, 'deleted', null);
     for (const k of [...this.versionCache.keys()]) if (k.startsWith(`${parsed.name}:`)) this.versionCache.delete(k);
     return { record };
   }
@@ -312,6 +316,7 @@ export class FunctionRegistry {
       config: { ...record.config, CodeSha256: stored.sha256, CodeSize: stored.size, LastModified: lastModified(), RevisionId: randomUUID() },
     };
     this.save(updated);
+    this.onChange(record.config.FunctionName, 'updated', updated.config);
     return input.Publish === true ? this.publishVersion(record.config.FunctionName, {}) : updated;
   }
 
@@ -326,6 +331,7 @@ export class FunctionRegistry {
     if (fields.Runtime) config.RuntimeVersionConfig = { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${fields.Runtime}` };
     const updated: FunctionRecord = { ...record, config };
     this.save(updated);
+    this.onChange(record.config.FunctionName, 'updated', config);
     return updated;
   }
 
@@ -362,6 +368,7 @@ export class FunctionRegistry {
       this.save({ ...record, lastVersion: number, config: { ...record.config, RevisionId: randomUUID() } });
     })();
     this.versionCache.set(`${fn}:${number}`, version);
+    this.onChange(fn, 'published', config);
     return version;
   }
 

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASYNC_QUEUE_SCHEMA } from '../data/async-queue.js';
+import { AUDIT_SCHEMA } from '../telemetry/audit.js';
+import { CONFIG_HISTORY_SCHEMA } from '../telemetry/config-history.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,6 +31,7 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (function_name, name)
    );`,
   ASYNC_QUEUE_SCHEMA,
+  AUDIT_SCHEMA + CONFIG_HISTORY_SCHEMA,
 ];
 
 export type Db = Database.Database;
