@@ -47,11 +47,12 @@ export class LeanClient {
   }
 }
 
-export function invokeRequest(fn: string, payload: string): Buffer {
+export function invokeRequest(fn: string, payload: string, invocationType: 'RequestResponse' | 'Event' = 'RequestResponse'): Buffer {
   const body = Buffer.from(payload);
   return Buffer.concat([
     Buffer.from(
-      `POST /2015-03-31/functions/${fn}/invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      `POST /2015-03-31/functions/${fn}/invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `X-Amz-Invocation-Type: ${invocationType}\r\nContent-Length: ${body.length}\r\n\r\n`,
     ),
     body,
   ]);

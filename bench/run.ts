@@ -97,6 +97,36 @@ async function envOverhead(server: RunningServer): Promise<void> {
   emit('env_memory_overhead', { init_pss_mb: round(init, 2), container_shim_pss_mb: round(shim, 2), total_mb: round(init + shim, 2), envs: envs.length });
 }
 
+/** Event invokes accepted per second (each committed to SQLite before its 202), then the time to drain them. */
+async function asyncQueue(server: RunningServer): Promise<void> {
+  const N = Number(process.env.BENCH_ASYNC_N ?? 10_000);
+  await createFunction(server.client(), { name: 'bench-noop', memory: WARM_MEMORY_MB, files: { 'index.js': 'exports.handler = async () => null;' } });
+  const clients = await Promise.all(Array.from({ length: 10 }, () => LeanClient.open(server.port)));
+  const req = invokeRequest('bench-noop', '{"n":1}', 'Event');
+  let sent = 0;
+  const start = hr();
+  await Promise.all(
+    clients.map(async (c) => {
+      while (sent < N) {
+        sent++;
+        const { status } = await c.request(req);
+        if (status !== 202) throw new Error(`event invoke failed: ${status}`);
+      }
+    }),
+  );
+  const acceptSeconds = (hr() - start) / 1000;
+  clients.forEach((c) => c.close());
+  emit('async_accept_c10', { invokes_per_s: Math.round(N / acceptSeconds), n: N, durable: 'committed to SQLite (WAL) before 202' });
+  for (;;) {
+    const stats = (await (await fetch(`${server.url}/_workbench/async`)).json()) as { pending: number; inFlight: number };
+    if (stats.pending === 0 && stats.inFlight === 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const end = hr();
+  // Delivery starts with the first accepted event, so both spans are given.
+  emit('async_drain', { events: N, seconds_from_first_accept: round((end - start) / 1000, 1), seconds_after_last_accept: round((end - start) / 1000 - acceptSeconds, 1), events_per_s: Math.round(N / ((end - start) / 1000)) });
+}
+
 async function coldStarts(runtime: string, handler: string, files: Record<string, string>, ready: boolean): Promise<void> {
   const server = await startServer({ args: ['--force-cold', '--ready-sandboxes', ready ? '1' : '0'] });
   try {
@@ -140,6 +170,7 @@ async function main(): Promise<void> {
     await warmLatency(server);
     await throughput(server);
     await envOverhead(server);
+    await asyncQueue(server);
   } finally {
     await server.stop();
     removeDir(server.dataDir);
