@@ -14,6 +14,7 @@ import { ProvisionedConcurrency } from './data/provisioned.js';
 import { EventInvokeConfigs } from './control/event-invoke-config.js';
 import { AsyncQueue } from './data/async-queue.js';
 import { AuditTrail } from './telemetry/audit.js';
+import { LayerRegistry } from './control/layers.js';
 import { ConfigHistory } from './telemetry/config-history.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
@@ -81,6 +82,9 @@ export class Engine {
   readonly provisioned: ProvisionedConcurrency;
   readonly eventConfigs: EventInvokeConfigs;
   readonly audit: AuditTrail;
+  readonly layers: LayerRegistry;
+  /** Where the server serves this engine (for download URLs); set by the server once it listens. */
+  baseUrl = '';
   readonly history: ConfigHistory;
   readonly queue: AsyncQueue;
   private readonly runDir: string;
@@ -100,7 +104,8 @@ export class Engine {
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
     this.audit = new AuditTrail(db);
     this.history = new ConfigHistory(db);
-    this.functions = new FunctionRegistry(db, code, options.region, options.accountId, (fn, change, config) => this.history.record(fn, change, config));
+    this.layers = new LayerRegistry(db, code, options.region, options.accountId, (key) => `${this.baseUrl}/_workbench/code/${key}.zip`);
+    this.functions = new FunctionRegistry(db, code, options.region, options.accountId, this.layers, (fn, change, config) => this.history.record(fn, change, config));
     this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
     // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.

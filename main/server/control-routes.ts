@@ -251,6 +251,7 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       },
     },
     ...eventInvokeConfigRoutes(engine),
+    ...layerRoutes(engine),
     {
       op: 'GetAccountSettings',
       method: 'GET',
@@ -296,5 +297,44 @@ function eventInvokeConfigRoutes(engine: Engine): Route[] {
       path: p(`/2019-09-25/functions/${FN}/event-invoke-config/list`),
       handle: ({ res, params }) => sendJson(res, 200, { FunctionEventInvokeConfigs: configs.list(params[0]!) }),
     },
+  ];
+}
+
+/** PublishLayerVersion, GetLayerVersion, ListLayerVersions, ListLayers, DeleteLayerVersion. */
+function layerRoutes(engine: Engine): Route[] {
+  const layers = engine.layers;
+  const version = (v: string) => {
+    if (!/^\d+$/.test(v)) throw invalidParameter(`Layer version ${v} must be a number.`);
+    return Number(v);
+  };
+  return [
+    {
+      op: 'PublishLayerVersion',
+      method: 'POST',
+      path: p('/2018-10-31/layers/([^/]+)/versions'),
+      handle: async ({ req, res, params }) => sendJson(res, 201, await layers.publish(params[0]!, await jsonBody(req, 'PublishLayerVersion'))),
+    },
+    {
+      op: 'ListLayerVersions',
+      method: 'GET',
+      path: p('/2018-10-31/layers/([^/]+)/versions'),
+      handle: ({ res, params }) => sendJson(res, 200, { LayerVersions: layers.listVersions(params[0]!) }),
+    },
+    {
+      op: 'GetLayerVersion',
+      method: 'GET',
+      path: p('/2018-10-31/layers/([^/]+)/versions/([^/]+)'),
+      handle: ({ res, params }) => sendJson(res, 200, layers.get(params[0]!, version(params[1]!)).view),
+    },
+    {
+      op: 'DeleteLayerVersion',
+      method: 'DELETE',
+      path: p('/2018-10-31/layers/([^/]+)/versions/([^/]+)'),
+      handle: ({ res, params }) => {
+        layers.delete(params[0]!, version(params[1]!));
+        res.writeHead(204).end();
+      },
+    },
+    { op: 'ListLayers', method: 'GET', path: p('/2018-10-31/layers'), handle: ({ res }) => sendJson(res, 200, { Layers: layers.list() }) },
   ];
 }

@@ -48,6 +48,7 @@ export class LambdaApi {
       this.server.listen(port, host, () => {
         const actual = (this.server.address() as AddressInfo).port;
         this.baseUrl = `http://${host}:${actual}`;
+        this.opts.engine.baseUrl = this.baseUrl;
         resolve(actual);
       });
     });

@@ -17,6 +17,8 @@ export interface StoredCode {
   /** hex SHA-256: the folder name in the store. */
   key: string;
   size: number;
+  /** Bytes once extracted (AWS's 250 MB limit counts code and layers together). */
+  unzippedSize: number;
 }
 
 const badZip = (message: string) => new LambdaError('InvalidParameterValueException', message);
@@ -67,7 +69,7 @@ function readStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
 }
 
 /** Extracts a zip into `dest` after checking every entry; throws LambdaError on hostile or broken input. */
-export async function extractZip(zipBytes: Buffer, dest: string): Promise<void> {
+export async function extractZip(zipBytes: Buffer, dest: string): Promise<number> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(zipBytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
       err || !z ? reject(badZip(`Could not unzip uploaded file. Please check your file, then try to upload again. (${err?.message})`)) : resolve(z),
@@ -120,6 +122,7 @@ export async function extractZip(zipBytes: Buffer, dest: string): Promise<void> 
     });
     zip.readEntry();
   });
+  return total;
 }
 
 export class CodeStore {
@@ -138,22 +141,33 @@ export class CodeStore {
     }
     const digest = createHash('sha256').update(zipBytes).digest();
     const key = digest.toString('hex');
-    const code: StoredCode = { sha256: digest.toString('base64'), key, size: zipBytes.length };
     const final = this.dir(key);
-    if (existsSync(final)) return code;
+    const code = (unzippedSize: number): StoredCode => ({ sha256: digest.toString('base64'), key, size: zipBytes.length, unzippedSize });
+    if (existsSync(final)) return code(this.unzippedSize(key));
     const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
+    let unzipped: number;
     try {
-      await extractZip(zipBytes, tmp);
+      unzipped = await extractZip(zipBytes, tmp);
+      writeFileSync(`${final}.size`, String(unzipped));
       writeFileSync(`${tmp}.zip`, zipBytes);
       renameSync(`${tmp}.zip`, `${final}.zip`);
       renameSync(tmp, final);
     } catch (err) {
       rmSync(tmp, { recursive: true, force: true });
       rmSync(`${tmp}.zip`, { force: true });
-      if (existsSync(final)) return code; // a concurrent upload of the same bytes won
+      if (existsSync(final)) return code(this.unzippedSize(key)); // a concurrent upload of the same bytes won
       throw err;
     }
-    return code;
+    return code(unzipped);
+  }
+
+  /** Extracted size of stored code, recorded when it was stored. */
+  unzippedSize(key: string): number {
+    try {
+      return Number(readFileSync(`${this.dir(key)}.size`, 'utf8'));
+    } catch {
+      return 0;
+    }
   }
 
   /** The zip as it was uploaded (GetFunction's Code.Location serves it), or undefined for an unknown key. */
@@ -178,8 +192,13 @@ export function linkTree(from: string, to: string): void {
     const src = join(from, name);
     const dst = join(to, name);
     const st = lstatSync(src);
-    if (st.isDirectory()) linkTree(src, dst);
-    else if (st.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+    if (st.isDirectory()) {
+      linkTree(src, dst);
+      continue;
+    }
+    // A later layer overwrites an earlier one's file: replace it, never write through a shared link.
+    rmSync(dst, { recursive: true, force: true });
+    if (st.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
     else {
       try {
         linkSync(src, dst);

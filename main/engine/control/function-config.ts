@@ -18,6 +18,7 @@ export interface FunctionConfiguration {
   CodeSha256: string;
   Version: string;
   Environment?: { Variables: Record<string, string> };
+  Layers?: { Arn: string; CodeSize: number }[];
   TracingConfig: { Mode: string };
   RevisionId: string;
   State: 'Pending' | 'Active' | 'Inactive' | 'Failed';
@@ -108,9 +109,6 @@ export function applyConfig(input: ConfigInput, base?: FunctionConfiguration): P
     const description = input.Description === undefined ? '' : requireString(input.Description, 'Description', true);
     if (description.length > 256) throw invalidParameter('Description must be at most 256 characters.');
     out.Description = description;
-  }
-  if (input.Layers !== undefined && (!Array.isArray(input.Layers) || input.Layers.length > 0)) {
-    throw invalidParameter('Layers are not supported yet by this workbench build.');
   }
   return out;
 }

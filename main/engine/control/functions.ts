@@ -23,6 +23,8 @@ import {
 import { AliasRegistry, type AliasConfiguration } from './aliases.js';
 import type { PolicyStatement } from './permissions.js';
 import type { StoredEventInvokeConfig } from './event-invoke-config.js';
+import type { LayerRecord, LayerRegistry } from './layers.js';
+import { MAX_UNZIPPED_BYTES } from './code-store.js';
 
 export type { CreateFunctionInput, FunctionConfiguration } from './function-config.js';
 
@@ -93,6 +95,7 @@ export class FunctionRegistry {
     private readonly code: CodeStore,
     private readonly region: string,
     private readonly accountId: string,
+    private readonly layers: LayerRegistry,
     /** Told of every configuration state a function goes through (config history). */
     private readonly onChange: (fn: string, change: 'created' | 'updated' | 'published' | 'deleted', config: FunctionConfiguration | null) => void = () => {},
   ) {
@@ -121,7 +124,9 @@ export class FunctionRegistry {
     const zip = decodeZip(input.Code);
     if (this.get(bare, false)) throw new LambdaError('ResourceConflictException', `Function already exist: ${bare}`);
 
+    const layers = input.Layers === undefined ? [] : this.layers.resolveArns(input.Layers);
     const stored = await this.code.put(zip);
+    checkUnzippedTotal(stored.unzippedSize, layers);
     const runtimeId = fields.Runtime!;
     const config: FunctionConfiguration = {
       FunctionName: bare,
@@ -137,6 +142,7 @@ export class FunctionRegistry {
       CodeSha256: stored.sha256,
       Version: '$LATEST',
       ...(fields.Environment ? { Environment: fields.Environment } : {}),
+      ...(layers.length ? { Layers: layerRefs(layers) } : {}),
       TracingConfig: { Mode: 'PassThrough' },
       RevisionId: randomUUID(),
       State: 'Active',
@@ -250,6 +256,7 @@ export class FunctionRegistry {
         ephemeralStorage: c.EphemeralStorage.Size,
         environment: c.Environment?.Variables ?? {},
         codeKey: rec.codeKey,
+        layerKeys: this.layers.codeKeys((c.Layers ?? []).map((l) => l.Arn)),
         revision: `${c.FunctionName}:${c.Version}:${c.RevisionId}`,
         region: this.region,
       };
@@ -310,6 +317,8 @@ export class FunctionRegistry {
     const record = this.get(parseFunctionName(name).name, true);
     this.checkRevision(record, input.RevisionId);
     const stored = await this.code.put(decodeZip(input));
+    // Layers already attached count even if their versions were deleted since.
+    checkUnzippedTotal(stored.unzippedSize, this.layers.resolveArns((record.config.Layers ?? []).map((l) => l.Arn), true));
     const updated: FunctionRecord = {
       ...record,
       codeKey: stored.key,
@@ -326,7 +335,13 @@ export class FunctionRegistry {
     const record = this.get(parseFunctionName(name).name, true);
     this.checkRevision(record, input.RevisionId);
     const fields = applyConfig(input, record.config);
+    if (input.Layers !== undefined) {
+      const layers = this.layers.resolveArns(input.Layers);
+      checkUnzippedTotal(this.code.unzippedSize(record.codeKey), layers);
+      fields.Layers = layers.length ? layerRefs(layers) : undefined;
+    }
     const config: FunctionConfiguration = { ...record.config, ...fields, LastModified: lastModified(), RevisionId: randomUUID() };
+    if ('Layers' in fields && !fields.Layers) delete config.Layers;
     if ('Environment' in fields && !fields.Environment) delete config.Environment;
     if (fields.Runtime) config.RuntimeVersionConfig = { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${fields.Runtime}` };
     const updated: FunctionRecord = { ...record, config };
@@ -444,6 +459,18 @@ export class FunctionRegistry {
     let bytes = 0;
     for (const r of this.db.prepare('SELECT name FROM functions').all() as { name: string }[]) bytes += this.get(r.name, true).config.CodeSize;
     return { functions: row.n, codeBytes: bytes };
+  }
+}
+
+function layerRefs(layers: LayerRecord[]): { Arn: string; CodeSize: number }[] {
+  return layers.map((l) => ({ Arn: l.view.LayerVersionArn, CodeSize: l.view.Content.CodeSize }));
+}
+
+/** AWS counts a function's code and its layers together against 250 MB unzipped. */
+function checkUnzippedTotal(codeBytes: number, layers: LayerRecord[]): void {
+  const total = layers.reduce((n, l) => n + l.unzippedSize, codeBytes);
+  if (total > MAX_UNZIPPED_BYTES) {
+    throw invalidParameter(`Function code combined with layers exceeds the maximum allowed size of ${MAX_UNZIPPED_BYTES} bytes. The actual size is ${total} bytes.`);
   }
 }
 

@@ -3,6 +3,8 @@
 // init's frames drive it. Failures follow Lambda: a timeout, crash or OOM
 // resets the runtime (re-init on the next invoke) and keeps /tmp.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeInvoke, encodeKill, encodeShutdown, encodeStart, type CallTimes, type InitMessage } from '../sandbox/channel.js';
 import { cpusForMemory, type DockerSandbox } from '../sandbox/docker-sandbox.js';
 import { bootstrapArgv } from '../runtimes.js';
@@ -158,7 +160,10 @@ export class ExecutionEnvironment {
     this.processAlive = true;
     const id = { logGroup: this.log.group, logStream: this.log.name, initializationType: this.initializationType };
     const startedNs = now();
-    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv: bootstrapArgv(this.fv.runtime), env: runtimeEnvironment(this.fv, id, this.opts.platformEnv) }));
+    // A custom runtime's bootstrap may come from a layer (/opt) instead of the function's code.
+    const bootstrapInOpt = this.fv.runtime.family === 'provided' && !existsSync(join(this.sandbox.taskDir, 'bootstrap'));
+    const argv = bootstrapArgv(this.fv.runtime, bootstrapInOpt);
+    this.sandbox.channel.send(encodeStart({ cwd: '/var/task', argv, env: runtimeEnvironment(this.fv, id, this.opts.platformEnv) }));
     return startedNs;
   }
 

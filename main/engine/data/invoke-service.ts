@@ -78,6 +78,8 @@ export class InvokeService {
     const { sandbox } = await this.deps.reserve.take(await this.shapeOf(fv));
     try {
       this.deps.code.place(fv.codeKey, sandbox.taskDir);
+      // Layers go to /opt in order; a later one overwrites an earlier one's files.
+      for (const key of fv.layerKeys) this.deps.code.place(key, sandbox.optDir);
     } catch (err) {
       await sandbox.destroy();
       throw err;

@@ -17,6 +17,8 @@ export interface FunctionVersion {
   environment: Record<string, string>;
   /** Content key of the code in the code store. */
   codeKey: string;
+  /** Content keys of its layers, in the order they are extracted into /opt. */
+  layerKeys: string[];
   /** Changes whenever code or configuration change: envs of another revision are never reused. */
   revision: string;
   region: string;

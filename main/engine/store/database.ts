@@ -32,6 +32,17 @@ const MIGRATIONS: string[] = [
    );`,
   ASYNC_QUEUE_SCHEMA,
   AUDIT_SCHEMA + CONFIG_HISTORY_SCHEMA,
+  `CREATE TABLE layers (
+     name TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     config TEXT NOT NULL,
+     code_key TEXT NOT NULL,
+     unzipped_size INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     deleted INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (name, version)
+   );
+   CREATE TABLE layer_names (name TEXT PRIMARY KEY, highest INTEGER NOT NULL);`,
 ];
 
 export type Db = Database.Database;

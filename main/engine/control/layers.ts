@@ -1,0 +1,124 @@
+// Layers: versioned zip archives a function mounts under /opt, up to five,
+// extracted in order (a later layer overwrites an earlier one's files). A
+// layer version is immutable; deleting it does not take it from functions
+// that already use it (their code snapshot keeps the content), as on AWS.
+import type { Db } from '../store/database.js';
+import { invalidParameter, notFound } from '../errors.js';
+import type { CodeStore } from './code-store.js';
+import { decodeZip, requireString } from './function-config.js';
+
+export interface LayerVersion {
+  Content: { Location: string; CodeSha256: string; CodeSize: number };
+  LayerArn: string;
+  LayerVersionArn: string;
+  Description: string;
+  CreatedDate: string;
+  Version: number;
+  CompatibleRuntimes?: string[];
+  CompatibleArchitectures?: string[];
+  LicenseInfo?: string;
+}
+
+export interface LayerRecord {
+  view: LayerVersion;
+  codeKey: string;
+  unzippedSize: number;
+}
+
+const LAYER_NAME_RE = /^[a-zA-Z0-9-_]{1,64}$/;
+const LAYER_ARN_RE = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:([a-zA-Z0-9-_]+):(\d+)$/;
+export const MAX_LAYERS = 5;
+
+export class LayerRegistry {
+  constructor(
+    private readonly db: Db,
+    private readonly code: CodeStore,
+    private readonly region: string,
+    private readonly accountId: string,
+    private readonly location: (codeKey: string) => string,
+  ) {}
+
+  layerArn(name: string): string {
+    return `arn:aws:lambda:${this.region}:${this.accountId}:layer:${name}`;
+  }
+
+  async publish(name: string, input: Record<string, unknown>): Promise<LayerVersion> {
+    if (!LAYER_NAME_RE.test(name)) throw invalidParameter(`Layer name '${name}' must be 1-64 letters, digits, hyphens or underscores.`);
+    const content = input.Content as { ZipFile?: unknown } | undefined;
+    if (!content || typeof content !== 'object') throw invalidParameter('Content is required: give Content.ZipFile (base64 of a .zip).');
+    const stored = await this.code.put(decodeZip(content));
+    const strings = (v: unknown, field: string) => {
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalidParameter(`${field} must be a list of strings.`);
+      return v as string[];
+    };
+    const version = this.highestEver(name) + 1;
+    const view: LayerVersion = {
+      Content: { Location: this.location(stored.key), CodeSha256: stored.sha256, CodeSize: stored.size },
+      LayerArn: this.layerArn(name),
+      LayerVersionArn: `${this.layerArn(name)}:${version}`,
+      Description: input.Description === undefined ? '' : requireString(input.Description, 'Description', true),
+      CreatedDate: new Date().toISOString().replace('Z', '+0000'),
+      Version: version,
+      ...(input.CompatibleRuntimes !== undefined ? { CompatibleRuntimes: strings(input.CompatibleRuntimes, 'CompatibleRuntimes') } : {}),
+      ...(input.CompatibleArchitectures !== undefined ? { CompatibleArchitectures: strings(input.CompatibleArchitectures, 'CompatibleArchitectures') } : {}),
+      ...(typeof input.LicenseInfo === 'string' ? { LicenseInfo: input.LicenseInfo } : {}),
+    };
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO layers (name, version, config, code_key, unzipped_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(name, version, JSON.stringify(view), stored.key, stored.unzippedSize, view.CreatedDate);
+      this.db.prepare('INSERT INTO layer_names (name, highest) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET highest = excluded.highest').run(name, version);
+    })();
+    return view;
+  }
+
+  /** Version numbers are never reused, even after the newest is deleted. */
+  private highestEver(name: string): number {
+    return (this.db.prepare('SELECT highest FROM layer_names WHERE name = ?').get(name) as { highest: number } | undefined)?.highest ?? 0;
+  }
+
+  /** A layer version; `includeDeleted` for functions that already use it (they keep working). */
+  get(name: string, version: number, includeDeleted = false): LayerRecord {
+    const row = this.db
+      .prepare(`SELECT config, code_key, unzipped_size FROM layers WHERE name = ? AND version = ?${includeDeleted ? '' : ' AND deleted = 0'}`)
+      .get(name, version) as
+      | { config: string; code_key: string; unzipped_size: number }
+      | undefined;
+    if (!row) throw notFound(`The resource you requested does not exist. (${this.layerArn(name)}:${version})`);
+    return { view: JSON.parse(row.config) as LayerVersion, codeKey: row.code_key, unzippedSize: row.unzipped_size };
+  }
+
+  /** Resolves a function's `Layers` list (version ARNs) to records, checking AWS's rules. */
+  resolveArns(arns: unknown, includeDeleted = false): LayerRecord[] {
+    if (!Array.isArray(arns)) throw invalidParameter('Layers must be a list of layer version ARNs.');
+    if (arns.length > MAX_LAYERS) throw invalidParameter(`A function can use at most ${MAX_LAYERS} layers; ${arns.length} were given.`);
+    return arns.map((arn) => {
+      const m = typeof arn === 'string' ? arn.match(LAYER_ARN_RE) : null;
+      if (!m) throw invalidParameter(`${JSON.stringify(arn)} is not a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>).`);
+      return this.get(m[1]!, Number(m[2]), includeDeleted);
+    });
+  }
+
+  /** The code keys of a function's layers, in mount order. */
+  codeKeys(arns: string[]): string[] {
+    return arns.map((arn) => {
+      const m = arn.match(LAYER_ARN_RE)!;
+      return this.get(m[1]!, Number(m[2]), true).codeKey;
+    });
+  }
+
+  listVersions(name: string): LayerVersion[] {
+    const rows = this.db.prepare('SELECT config FROM layers WHERE name = ? AND deleted = 0 ORDER BY version DESC').all(name) as { config: string }[];
+    return rows.map((r) => JSON.parse(r.config) as LayerVersion);
+  }
+
+  list(): { LayerName: string; LayerArn: string; LatestMatchingVersion: LayerVersion }[] {
+    const names = this.db.prepare('SELECT DISTINCT name FROM layers WHERE deleted = 0 ORDER BY name').all() as { name: string }[];
+    return names.map(({ name }) => ({ LayerName: name, LayerArn: this.layerArn(name), LatestMatchingVersion: this.listVersions(name)[0]! }));
+  }
+
+  delete(name: string, version: number): void {
+    this.db.prepare('UPDATE layers SET deleted = 1 WHERE name = ? AND version = ?').run(name, version);
+  }
+}
