@@ -15,6 +15,7 @@ import { EventInvokeConfigs } from './control/event-invoke-config.js';
 import { AsyncQueue } from './data/async-queue.js';
 import { AuditTrail } from './telemetry/audit.js';
 import { LayerRegistry } from './control/layers.js';
+import { LinkedFolders } from './control/linked-folders.js';
 import { ConfigHistory } from './telemetry/config-history.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
@@ -83,6 +84,7 @@ export class Engine {
   readonly eventConfigs: EventInvokeConfigs;
   readonly audit: AuditTrail;
   readonly layers: LayerRegistry;
+  readonly linked: LinkedFolders;
   /** Where the server serves this engine (for download URLs); set by the server once it listens. */
   baseUrl = '';
   readonly history: ConfigHistory;
@@ -137,6 +139,7 @@ export class Engine {
     });
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
     this.eventConfigs = new EventInvokeConfigs(this.functions);
+    this.linked = new LinkedFolders(this.functions, options.progress);
     this.queue = new AsyncQueue(db, {
       invoke: async (functionName, qualifier, payload, requestId) => {
         const out = await this.invoke({ functionName, qualifier, payload, requestId });
@@ -178,6 +181,7 @@ export class Engine {
     const reaped = await reapOrphans(docker, engine.workbenchId);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
     engine.provisioned.restore();
+    engine.linked.restore();
     // Events leased by a workbench that died are due again at once: nothing else uses this database.
     engine.queue.reclaimLeases();
     engine.queue.start();
@@ -196,6 +200,10 @@ export class Engine {
   }
 
   async deleteFunction(name: string, qualifier?: string): Promise<void> {
+    if (qualifier === undefined && !parseFunctionName(name).qualifier) {
+      const fn = this.functions.get(parseFunctionName(name).name, false);
+      if (fn?.linkedFolder) this.linked.unlink(fn.config.FunctionName);
+    }
     const { record, version } = this.functions.delete(name, qualifier);
     // AWS drops a deleted function's queued events.
     if (version === undefined) this.queue.purge(record.config.FunctionName);
@@ -287,6 +295,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.linked.close();
     await this.queue.stop();
     await this.invoker.close();
     await this.reserve.close();

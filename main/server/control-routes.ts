@@ -253,6 +253,25 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
     ...eventInvokeConfigRoutes(engine),
     ...layerRoutes(engine),
     {
+      op: 'LinkCodeFolder',
+      method: 'PUT',
+      path: p(`/_workbench/functions/${FN}/linked-folder`),
+      handle: async ({ req, res, params }) => {
+        const body = await jsonBody(req, 'LinkCodeFolder');
+        await engine.linked.link(params[0]!, body.Folder);
+        sendJson(res, 200, fns.get(params[0]!, true).config);
+      },
+    },
+    {
+      op: 'UnlinkCodeFolder',
+      method: 'DELETE',
+      path: p(`/_workbench/functions/${FN}/linked-folder`),
+      handle: ({ res, params }) => {
+        engine.linked.unlink(params[0]!);
+        res.writeHead(204).end();
+      },
+    },
+    {
       op: 'GetAccountSettings',
       method: 'GET',
       path: p('/2016-08-19/account-settings'),

@@ -43,6 +43,8 @@ export interface FunctionRecord extends VersionRecord {
   policies?: Record<string, PolicyStatement[]>;
   /** Async invocation settings by qualifier (`$LATEST` for unqualified invocations). */
   eventInvokeConfigs?: Record<string, StoredEventInvokeConfig>;
+  /** A folder on disk whose content is this function's `$LATEST` code (linked-folders.ts). */
+  linkedFolder?: string;
   /** Provisioned concurrency by qualifier (a version number or an alias). */
   provisioned?: Record<string, { requested: number; lastModified: string }>;
   /** The highest version number ever published (numbers are never reused). */
