@@ -26,7 +26,7 @@ export interface Route {
 export const requestBodies = new WeakMap<IncomingMessage, Record<string, unknown>>();
 
 async function jsonBody(req: IncomingMessage, operation: string): Promise<Record<string, unknown>> {
-  const body = parseJson(await readBody(req, MAX_CONTROL_BODY), operation);
+  const body = parseJson(await readBody(req, MAX_CONTROL_BODY, operation), operation);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter(`The ${operation} request body must be a JSON object.`);
   requestBodies.set(req, body as Record<string, unknown>);
   return body as Record<string, unknown>;

@@ -6,20 +6,28 @@ import { LambdaError } from '../engine/errors.js';
 /** Invoke request and response limit (spec §6). */
 export const MAX_SYNC_PAYLOAD = 6_291_456;
 /** CreateFunction carries a base64 zip of up to 50 MB (~67 MB encoded) plus JSON. */
-export const MAX_CONTROL_BODY = 70 * 1024 * 1024;
+export const MAX_CONTROL_BODY = 69_905_067; // AWS's own limit for CreateFunction / UpdateFunctionCode
 /** Past this we do not even drain the body; we answer and close. */
 const DRAIN_LIMIT = 80 * 1024 * 1024;
 
-export class BodyTooLarge extends Error {}
+/** A request body over its operation's limit: answered 413 with AWS's message. */
+export class BodyTooLarge extends Error {
+  constructor(
+    readonly limit: number,
+    readonly operation: string,
+  ) {
+    super(`Request must be smaller than ${limit} bytes for the ${operation} operation`);
+  }
+}
 
 /** Lambda hands an empty payload to the function as `{}`. */
 export const EMPTY_EVENT = Buffer.from('{}');
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, operation = 'InvokeFunction'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? -1);
     if (declared > DRAIN_LIMIT) {
-      reject(new BodyTooLarge());
+      reject(new BodyTooLarge(limit, operation));
       return;
     }
     const chunks: Buffer[] = [];
@@ -31,7 +39,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else chunks.push(c);
       if (size > DRAIN_LIMIT) req.destroy();
     });
-    req.on('end', () => (over ? reject(new BodyTooLarge()) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
+    req.on('end', () => (over ? reject(new BodyTooLarge(limit, operation)) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
     req.on('error', reject);
   });
 }

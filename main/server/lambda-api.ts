@@ -67,7 +67,7 @@ export class LambdaApi {
       return;
     }
     if (err instanceof BodyTooLarge) {
-      sendError(res, new LambdaError('RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`), true);
+      sendError(res, new LambdaError('RequestTooLargeException', err.message), true);
       return;
     }
     if (err instanceof LambdaError) return sendError(res, err);

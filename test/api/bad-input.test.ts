@@ -95,6 +95,15 @@ describe('bad input', () => {
       [{ Runtime: 'cobol85' }, /'runtime' failed to satisfy constraint/],
       [{ Environment: { Variables: { AWS_REGION: 'x' } } }, /Reserved keys used in this request: AWS_REGION/],
       [{ FunctionName: 'bad name!' }, /failed to satisfy constraint/],
+      [{ EphemeralStorage: { Size: 256 } }, /Value '256' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512/],
+      [{ EphemeralStorage: { Size: 20480 } }, /Member must have value less than or equal to 10240/],
+      [{ Handler: 'index handler' }, /'handler' failed to satisfy constraint: .*no whitespace/],
+      [{ Handler: 'x'.repeat(129) }, /'handler' failed to satisfy constraint: Member must have length less than or equal to 128/],
+      [{ Environment: { Variables: { BIG: 'x'.repeat(4100) } } }, /exceeded the 4KB limit/],
+      [{ Environment: { Variables: { '1BAD': 'x' } } }, /must start with a letter/],
+      [{ Layers: ['not-an-arn'] }, /is not a layer version ARN/],
+      [{ Architectures: ['sparc'] }, /exactly one of 'x86_64' or 'arm64'/],
+      [{ PackageType: 'Image' }, /PackageType Image is not supported/],
     ];
     for (const [extra, message] of cases) {
       const r = await post('/2015-03-31/functions', createBody(zip, extra));
@@ -102,6 +111,16 @@ describe('bad input', () => {
       expect(r.type).toBe('InvalidParameterValueException');
       expect(r.body.Message).toMatch(message);
     }
+  });
+
+  it('refuses zipped code over 50 MB with 413 naming the CreateFunction limit (its base64 is what AWS measures)', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const big = await makeZip({ 'index.js': 'exports.handler = async () => 1;', 'noise.bin': randomBytes(51 * 1024 * 1024) });
+    expect(big.length).toBeGreaterThan(50 * 1024 * 1024);
+    const r = await post('/2015-03-31/functions', createBody(big));
+    expect(r.status).toBe(413);
+    expect(r.type).toBe('RequestTooLargeException');
+    expect(r.body.Message).toBe('Request must be smaller than 69905067 bytes for the CreateFunction operation');
   });
 
   it('stays up: the function still answers after all of that', async () => {
