@@ -1,19 +1,16 @@
 // The real AWS CLI v2 (Debian's awscli) and @aws-sdk/client-lambda create a
 // Node.js function from a zip and invoke it against the workbench.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteFunctionCommand, GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
+import { awsCli, awsCliVersion, hasAwsCli } from '../helpers/aws-cli.js';
 
-const run = promisify(execFile);
-const AWS_CLI = '/usr/bin/aws';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -56,23 +53,13 @@ describe('AWS clients against the workbench', () => {
     });
   });
 
-  it.skipIf(!existsSync(AWS_CLI))('the AWS CLI v2 creates a function from a zip file and invokes it', async () => {
+  it.skipIf(!hasAwsCli)('the AWS CLI v2 creates a function from a zip file and invokes it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
     const zipPath = join(dir, 'fn.zip');
     writeFileSync(zipPath, await makeZip({ 'index.mjs': 'export const handler = async (e) => ({ sum: e.a + e.b });' }));
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'AKIDWORKBENCHTEST',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-      AWS_CONFIG_FILE: join(dir, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    };
-    const aws = (...args: string[]) => run(AWS_CLI, [...args, '--endpoint-url', server.url], { env });
+    const aws = async (...args: string[]) => ({ stdout: await awsCli(server.url, ...args) });
 
-    const { stdout: version } = await run(AWS_CLI, ['--version'], { env });
-    expect(version).toMatch(/^aws-cli\/2\./);
+    expect(await awsCliVersion()).toMatch(/^aws-cli\/2\./);
     const created = JSON.parse(
       (await aws('lambda', 'create-function', '--function-name', 'cli-sum', '--runtime', 'nodejs22.x', '--handler', 'index.handler',
         '--role', 'arn:aws:iam::123456789012:role/r', '--zip-file', `fileb://${zipPath}`)).stdout,

@@ -1,10 +1,8 @@
 // Everything the control plane holds survives a restart, and the real AWS CLI
 // drives versions, aliases, concurrency and layers the same way the SDK does.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   GetAliasCommand,
@@ -16,30 +14,20 @@ import {
 import { startServer, tempDataDir, type RunningServer } from '../helpers/server.js';
 import { invoke } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
+import { awsCli, hasAwsCli } from '../helpers/aws-cli.js';
 
-const run = promisify(execFile);
-const AWS_CLI = '/usr/bin/aws';
 const servers: RunningServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-describe.skipIf(!existsSync(AWS_CLI))('restart and the AWS CLI', () => {
+describe.skipIf(!hasAwsCli)('restart and the AWS CLI', () => {
   it('the AWS CLI builds versions, an alias, a layer and settings; all of it survives a restart', async () => {
     const dataDir = tempDataDir();
     const first = await startServer({ dataDir });
     const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'AKIDWORKBENCHTEST',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-      AWS_CONFIG_FILE: join(dir, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    };
     const aws = async (url: string, ...args: string[]) => {
-      const { stdout } = await run(AWS_CLI, ['lambda', ...args, '--endpoint-url', url, '--output', 'json'], { env });
+      const stdout = await awsCli(url, 'lambda', ...args, '--output', 'json');
       return stdout.trim() ? JSON.parse(stdout) : undefined;
     };
     const fnZip = join(dir, 'fn.zip');

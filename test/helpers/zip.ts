@@ -1,5 +1,6 @@
 // Builds deployment packages in memory, the way a user's zip tool would.
 import yazl from 'yazl';
+import { zipBytes } from '../../main/engine/control/linked-folders.js';
 
 export interface ZipFileSpec {
   content: string | Buffer;
@@ -14,11 +15,5 @@ export function makeZip(files: Record<string, string | Buffer | ZipFileSpec>): P
     const data = Buffer.isBuffer(s.content) ? s.content : Buffer.from(s.content);
     zip.addBuffer(data, name, { mode: s.mode ?? 0o100644 });
   }
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
+  return zipBytes(zip);
 }

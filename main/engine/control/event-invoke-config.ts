@@ -30,12 +30,10 @@ function validDestination(value: unknown, which: string): { Destination?: string
 export class EventInvokeConfigs {
   constructor(private readonly functions: FunctionRegistry) {}
 
+  /** Configs are kept per qualifier; unqualified invocations use `$LATEST`'s. */
   private target(name: string, qualifier?: string): { fn: string; key: string; arn: string } {
-    const parsed = parseFunctionName(name);
-    const q = parsed.qualifier ?? qualifier;
-    const { record } = this.functions.describe(parsed.name, q);
-    const fn = record.config.FunctionName;
-    return { fn, key: q ?? '$LATEST', arn: this.functions.arn(fn, q) };
+    const t = this.functions.qualified(name, qualifier);
+    return { fn: t.fn, key: t.qualifier ?? '$LATEST', arn: t.arn };
   }
 
   /** Put replaces the whole configuration; update (`merge`) changes only what is given. */

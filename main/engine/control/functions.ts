@@ -423,6 +423,17 @@ export class FunctionRegistry {
     return updated;
   }
 
+  /**
+   * A function (and an optional qualifier) that settings attach to: checks
+   * both exist and gives the function's own name, the qualifier and its ARN.
+   */
+  qualified(functionName: string, qualifier?: string): { fn: string; qualifier?: string; arn: string } {
+    const parsed = parseFunctionName(functionName);
+    const q = parsed.qualifier ?? qualifier;
+    const fn = this.describe(parsed.name, q).record.config.FunctionName;
+    return { fn, qualifier: q, arn: this.arn(fn, q) };
+  }
+
   /** Tags live on the function (the unqualified ARN). */
   setTags(name: string, tags: Record<string, string>, remove: string[] = []): Record<string, string> {
     return this.patch(name, (r) => {

@@ -37,6 +37,11 @@ export function packFolder(root: string): Promise<Buffer> {
     }
   };
   walk(root);
+  return zipBytes(zip);
+}
+
+/** Ends a zip being built and collects its bytes. */
+export function zipBytes(zip: yazl.ZipFile): Promise<Buffer> {
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

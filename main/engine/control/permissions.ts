@@ -3,7 +3,7 @@
 // does not enforce them on local invokes.
 import { LambdaError, invalidParameter, notFound } from '../errors.js';
 import { requireString } from './function-config.js';
-import { parseFunctionName, type FunctionRegistry } from './functions.js';
+import type { FunctionRegistry } from './functions.js';
 
 export interface PolicyStatement {
   Sid: string;
@@ -29,12 +29,10 @@ const SID_RE = /^[a-zA-Z0-9-_.]{1,100}$/;
 export class Permissions {
   constructor(private readonly functions: FunctionRegistry) {}
 
+  /** Policies are kept per qualifier; '' is the function itself. */
   private target(name: string, qualifier?: string): { fn: string; key: string; arn: string } {
-    const parsed = parseFunctionName(name);
-    const q = parsed.qualifier ?? qualifier;
-    const { record } = this.functions.describe(parsed.name, q);
-    const fn = record.config.FunctionName;
-    return { fn, key: q ?? '', arn: this.functions.arn(fn, q) };
+    const t = this.functions.qualified(name, qualifier);
+    return { fn: t.fn, key: t.qualifier ?? '', arn: t.arn };
   }
 
   add(name: string, qualifier: string | undefined, input: AddPermissionInput): PolicyStatement {
