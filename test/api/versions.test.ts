@@ -3,6 +3,7 @@
 // AWS's refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  InvokeCommand,
   AddPermissionCommand,
   GetPolicyCommand,
   RemovePermissionCommand,
@@ -137,6 +138,20 @@ describe('versions and aliases', () => {
     ).rejects.toMatchObject({ name: 'ResourceConflictException' });
     await client.send(new RemovePermissionCommand({ FunctionName: 'policied', StatementId: 's3-invoke' }));
     await expect(client.send(new GetPolicyCommand({ FunctionName: 'policied' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('DryRun checks the function without running it; the client context reaches a synchronous invoke', async () => {
+    const client = server.client();
+    await createFunction(client, {
+      name: 'contextual',
+      files: { 'index.js': 'let runs = 0; exports.handler = async (e, context) => ({ runs: ++runs, custom: context.clientContext && context.clientContext.Custom });' },
+    });
+    const dry = await client.send(new InvokeCommand({ FunctionName: 'contextual', InvocationType: 'DryRun' }));
+    expect(dry.StatusCode).toBe(204);
+    await expect(client.send(new InvokeCommand({ FunctionName: 'missing', InvocationType: 'DryRun' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    const clientContext = Buffer.from(JSON.stringify({ Custom: { user: 'ada' } })).toString('base64');
+    const out = await client.send(new InvokeCommand({ FunctionName: 'contextual', ClientContext: clientContext }));
+    expect(JSON.parse(Buffer.from(out.Payload!).toString())).toEqual({ runs: 1, custom: { user: 'ada' } });
   });
 
   it('tags and account settings', async () => {
