@@ -44,7 +44,7 @@ function installNpmPackages() {
   say('installing npm packages (npm ci)');
   // Electron's binary comes from GitHub, which may be unreachable: the shell
   // then runs in serve mode instead (npm start says so).
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 function dockerAnswers() {

@@ -16,6 +16,7 @@ import { AsyncQueue } from './data/async-queue.js';
 import { AuditTrail } from './telemetry/audit.js';
 import { LayerRegistry } from './control/layers.js';
 import { LinkedFolders } from './control/linked-folders.js';
+import { SavedEvents } from './control/saved-events.js';
 import { ConfigHistory } from './telemetry/config-history.js';
 import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
@@ -85,6 +86,7 @@ export class Engine {
   readonly audit: AuditTrail;
   readonly layers: LayerRegistry;
   readonly linked: LinkedFolders;
+  readonly savedEvents: SavedEvents;
   /** Where the server serves this engine (for download URLs); set by the server once it listens. */
   baseUrl = '';
   readonly history: ConfigHistory;
@@ -140,6 +142,7 @@ export class Engine {
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
     this.eventConfigs = new EventInvokeConfigs(this.functions);
     this.linked = new LinkedFolders(this.functions, options.progress);
+    this.savedEvents = new SavedEvents(db);
     this.queue = new AsyncQueue(db, {
       invoke: async (functionName, qualifier, payload, requestId) => {
         const out = await this.invoke({ functionName, qualifier, payload, requestId });

@@ -1,6 +1,9 @@
 // `lwb`: the workbench's command line. `serve` runs the engine headless with
 // the Lambda API on 127.0.0.1; more commands join as the engine grows.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { listTemplates, renderEvent } from '../engine/events/catalog.js';
+import { SavedEvents } from '../engine/control/saved-events.js';
+import { LambdaError } from '../engine/errors.js';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../engine/store/database.js';
 import { AuditTrail } from '../engine/telemetry/audit.js';
@@ -8,7 +11,7 @@ import { Engine } from '../engine/engine.js';
 import { LambdaApi } from './lambda-api.js';
 import { parseFlags, UsageError } from './args.js';
 import { servePlaceholderUi } from './ui.js';
-import { workbenchRoutes } from './workbench-api.js';
+import { workbenchViews } from './workbench-api.js';
 
 const USAGE = `usage: lwb <command> [flags]
 
@@ -25,6 +28,11 @@ commands:
           --region <r>          region in ARNs and the environment (default us-east-1)
   audit verify  check the audit trail's hash chain: prints "intact", or the first broken entry
           --data-dir <dir>      the workbench's data directory (default ./.lwb)
+  events list   every sample event: "<source> <type>  <description>", one a line
+  events generate <source> <type> [--<param> <value> ...] [--records N]
+                print a sample event as JSON, its fields derived from the parameters
+  events export [--function f] [--data-dir <dir>]   saved test events as a JSON document
+  events import <file> [--data-dir <dir>]           saved test events from such a document
 `;
 
 async function serve(argv: string[]): Promise<void> {
@@ -51,7 +59,7 @@ async function serve(argv: string[]): Promise<void> {
     region: flags.region as string | undefined,
     progress: say,
   });
-  const workbench = workbenchRoutes(engine);
+  const workbench = workbenchViews(engine);
   const api = new LambdaApi({ engine, log: say, fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res) });
   const port = await api.listen((flags.port as number | undefined) ?? 9000);
   process.stdout.write(`Lambda API listening on http://127.0.0.1:${port}\n`);
@@ -75,9 +83,7 @@ async function serve(argv: string[]): Promise<void> {
 function audit(argv: string[]): void {
   const { flags, positional } = parseFlags(argv, { 'data-dir': 'string' });
   if (positional[0] !== 'verify') throw new UsageError('usage: lwb audit verify [--data-dir <dir>]');
-  const dataDir = resolve((flags['data-dir'] as string | undefined) ?? '.lwb');
-  if (!existsSync(join(dataDir, 'workbench.db'))) throw new UsageError(`no workbench data in ${dataDir} (give --data-dir)`);
-  const db = openDatabase(dataDir);
+  const db = openDatabase(dataDirOf(flags));
   try {
     const verdict = new AuditTrail(db).verify();
     if (verdict.intact) {
@@ -92,6 +98,63 @@ function audit(argv: string[]): void {
   }
 }
 
+/**
+ * `lwb events list | generate <source> <type> [--<param> <value> …] [--records N]
+ *  | export [--function f] | import <file>` (the last two take --data-dir).
+ */
+async function events(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'list':
+      for (const t of listTemplates()) process.stdout.write(`${t.source} ${t.type}  ${t.description}\n`);
+      return;
+    case 'generate': {
+      const [source, type, ...flags] = rest;
+      if (!source || !type) throw new UsageError('usage: lwb events generate <source> <type> [--<param> <value> ...] [--records N]');
+      const given: Record<string, string> = {};
+      let records: number | undefined;
+      for (let i = 0; i < flags.length; i++) {
+        const flag = flags[i]!;
+        if (!flag.startsWith('--')) throw new UsageError(`unexpected ${JSON.stringify(flag)}: parameters are given as --<name> <value>`);
+        const eq = flag.indexOf('=');
+        const name = flag.slice(2, eq < 0 ? undefined : eq);
+        const value = eq < 0 ? flags[++i] : flag.slice(eq + 1);
+        if (value === undefined) throw new UsageError(`--${name} needs a value`);
+        if (name === 'records') records = Number(value);
+        else given[name] = value;
+      }
+      process.stdout.write(`${JSON.stringify(renderEvent(source, type, given, records), null, 2)}\n`);
+      return;
+    }
+    case 'export':
+    case 'import': {
+      const { flags, positional } = parseFlags(rest, { 'data-dir': 'string', function: 'string' });
+      const db = openDatabase(dataDirOf(flags));
+      try {
+        const saved = new SavedEvents(db);
+        if (sub === 'export') {
+          process.stdout.write(`${JSON.stringify(saved.export(flags.function as string | undefined), null, 2)}\n`);
+        } else {
+          if (!positional[0]) throw new UsageError('usage: lwb events import <file> [--data-dir <dir>]');
+          const n = saved.import(JSON.parse(readFileSync(positional[0], 'utf8')));
+          process.stderr.write(`imported ${n} saved event(s)\n`);
+        }
+      } finally {
+        db.close();
+      }
+      return;
+    }
+    default:
+      throw new UsageError('usage: lwb events list | generate <source> <type> ... | export | import <file>');
+  }
+}
+
+function dataDirOf(flags: Record<string, unknown>): string {
+  const dataDir = resolve((flags['data-dir'] as string | undefined) ?? '.lwb');
+  if (!existsSync(join(dataDir, 'workbench.db'))) throw new UsageError(`no workbench data in ${dataDir} (give --data-dir)`);
+  return dataDir;
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
@@ -99,6 +162,8 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'audit':
       return audit(rest);
+    case 'events':
+      return events(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -112,6 +177,10 @@ async function main(): Promise<void> {
 main().catch((err) => {
   if (err instanceof UsageError) {
     process.stderr.write(`lwb: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (err instanceof LambdaError) {
+    process.stderr.write(`lwb: ${err.code}: ${err.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`lwb: ${(err as Error).message}\n`);

@@ -25,15 +25,15 @@ export interface Route {
 /** Parsed request bodies, kept for the audit trail (which records the call's parameters). */
 export const requestBodies = new WeakMap<IncomingMessage, Record<string, unknown>>();
 
-async function jsonBody(req: IncomingMessage, operation: string): Promise<Record<string, unknown>> {
+export async function jsonBody(req: IncomingMessage, operation: string): Promise<Record<string, unknown>> {
   const body = parseJson(await readBody(req, MAX_CONTROL_BODY, operation), operation);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter(`The ${operation} request body must be a JSON object.`);
   requestBodies.set(req, body as Record<string, unknown>);
   return body as Record<string, unknown>;
 }
 
-const FN = '([^/]+)';
-const p = (pattern: string) => new RegExp(`^${pattern}/?$`);
+export const FN = '([^/]+)';
+export const p = (pattern: string) => new RegExp(`^${pattern}/?$`);
 const maxItems = (q: URLSearchParams) => (q.get('MaxItems') === null ? undefined : Number(q.get('MaxItems')));
 
 export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {

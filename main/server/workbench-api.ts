@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine.js';
 
-export function workbenchRoutes(engine: Engine) {
+export function workbenchViews(engine: Engine) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET' || !req.url?.startsWith('/_workbench/')) return false;
     const url = new URL(req.url, 'http://127.0.0.1');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ASYNC_QUEUE_SCHEMA } from '../data/async-queue.js';
 import { AUDIT_SCHEMA } from '../telemetry/audit.js';
 import { CONFIG_HISTORY_SCHEMA } from '../telemetry/config-history.js';
+import { SAVED_EVENTS_SCHEMA } from '../control/saved-events.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,6 +44,7 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (name, version)
    );
    CREATE TABLE layer_names (name TEXT PRIMARY KEY, highest INTEGER NOT NULL);`,
+  SAVED_EVENTS_SCHEMA,
 ];
 
 export type Db = Database.Database;
