@@ -90,9 +90,15 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
-/** S3 URL-encodes object keys in notifications, with spaces as `+`. */
+/**
+ * S3 URL-encodes object keys in notifications form-style (as Java's
+ * URLEncoder does: spaces as `+`, `()!'~` escaped too), keeping `/`.
+ */
 export function s3EncodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+  return encodeURIComponent(key)
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+')
+    .replace(/%2F/g, '/');
 }
 
 /** Common parameters most templates take. */
