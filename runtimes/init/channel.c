@@ -41,7 +41,7 @@ static char *big;
 static size_t big_have, big_need;
 static unsigned big_type;
 
-static buf_t out;
+static outq_t out;
 static int paused;
 
 static void chan_lost(const char *why) __attribute__((noreturn));
@@ -85,7 +85,7 @@ static int connect_unix(const char *path)
 /* The epoll interest of the channel: always readable, writable while output is queued. */
 static void update_interest(void)
 {
-    uint32_t want_out = buf_pending(&out) ? EPOLLOUT : 0;
+    uint32_t want_out = out.bytes ? EPOLLOUT : 0;
     if (in_fd == out_fd)
         ep_mod(in_fd, EPOLLIN | want_out, ev_tag(EV_CHAN_IN, 0, 0));
     else if (out_polled)
@@ -114,30 +114,11 @@ int chan_open(const char *path)
     return 0;
 }
 
-/* Writes as much of iov as the fd takes now; returns the bytes written. */
-static size_t write_some(struct iovec **iov, int *iovcnt)
+void chan_send_give(unsigned type, const struct iovec *iov, int iovcnt, char **give)
 {
-    size_t done = 0;
-    while (*iovcnt > 0) {
-        ssize_t r = writev(out_fd, *iov, *iovcnt);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN)
-                break;
-            chan_lost("write");
-        }
-        done += (size_t)r;
-        *iovcnt = iov_advance(iov, *iovcnt, (size_t)r);
-    }
-    return done;
-}
-
-void chan_send(unsigned type, const struct iovec *iov, int iovcnt)
-{
-    if (dead)
+    if (dead || out_fd < 0)
         return;
-    struct iovec v[8], *vp = v;
+    struct iovec v[8];
     unsigned char hdr[5];
     size_t len = 1 + iov_total(iov, iovcnt);
     if (len > MAX_FRAME || iovcnt > 7)
@@ -147,49 +128,36 @@ void chan_send(unsigned type, const struct iovec *iov, int iovcnt)
     hdr[2] = (unsigned char)(len >> 8);
     hdr[3] = (unsigned char)len;
     hdr[4] = (unsigned char)type;
-    v[0].iov_base = hdr;
-    v[0].iov_len = 5;
+    v[0] = (struct iovec){hdr, 5};
     memcpy(v + 1, iov, sizeof *iov * (size_t)iovcnt);
-    int n = iovcnt + 1;
 
-    if (!out_polled) {  /* a regular file cannot be polled: write synchronously */
-        buf_append_iov(&out, vp, n, 0);
+    int was_empty = out.bytes == 0;
+    if (outq_write(&out, out_fd, v, iovcnt + 1, give) < 0)
+        chan_lost("write");
+    if (!out_polled) {  /* a regular file cannot be polled: finish synchronously */
         chan_flush_blocking(-1);
         return;
     }
-    if (buf_pending(&out) == 0) {
-        write_some(&vp, &n);
-        if (n == 0)
-            return;
-    }
-    int was_empty = buf_pending(&out) == 0;
-    buf_append_iov(&out, vp, n, 0);
-    if (was_empty)
+    if (was_empty && out.bytes)
         update_interest();
-    if (!paused && buf_pending(&out) > HIGH_WATER) {
+    if (!paused && out.bytes > HIGH_WATER) {
         paused = 1;
         producers_set_paused(1);
     }
 }
 
+void chan_send(unsigned type, const struct iovec *iov, int iovcnt)
+{
+    chan_send_give(type, iov, iovcnt, NULL);
+}
+
 void chan_on_writable(void)
 {
-    while (buf_pending(&out)) {
-        ssize_t r = write(out_fd, out.p + out.off, buf_pending(&out));
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN)
-                break;
-            chan_lost("write");
-        }
-        buf_consume(&out, (size_t)r);
-    }
-    if (!buf_pending(&out)) {
-        buf_free_if_large(&out, 256 * 1024);
+    if (outq_flush(&out, out_fd) < 0)
+        chan_lost("write");
+    if (!out.bytes)
         update_interest();
-    }
-    if (paused && buf_pending(&out) < LOW_WATER) {
+    if (paused && out.bytes < LOW_WATER) {
         paused = 0;
         producers_set_paused(0);
     }
@@ -204,16 +172,13 @@ int chan_is_paused(void)
 void chan_flush_blocking(int timeout_ms)
 {
     uint64_t deadline = now_ns() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms) * 1000000u;
-    while (!dead && buf_pending(&out)) {
-        ssize_t r = write(out_fd, out.p + out.off, buf_pending(&out));
-        if (r > 0) {
-            buf_consume(&out, (size_t)r);
-            continue;
-        }
-        if (r < 0 && errno != EAGAIN && errno != EINTR) {
+    while (!dead && out.bytes) {
+        if (outq_flush(&out, out_fd) < 0) {
             dead = 1;
             return;
         }
+        if (!out.bytes)
+            return;
         int wait_ms = -1;
         if (timeout_ms >= 0) {
             uint64_t now = now_ns();

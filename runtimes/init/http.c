@@ -59,7 +59,7 @@ struct conn {
     uint64_t body_total;        /* bytes received, stored or not */
     int too_large;
 
-    buf_t out;                  /* response bytes the socket did not take yet */
+    outq_t out;                 /* response bytes the socket did not take yet */
     int close_after;            /* close once `out` is flushed; read no more requests */
     int deferred;               /* has buffered input to look at from the main loop */
 
@@ -163,9 +163,8 @@ static void conn_close(struct conn *c)
     c->gen++;
     c->deferred = 0;
     free(c->body.p);
-    free(c->out.p);
     memset(&c->body, 0, sizeof c->body);
-    memset(&c->out, 0, sizeof c->out);
+    outq_clear(&c->out);
 }
 
 /* Recomputes the epoll interest: read unless paused/closing/full, write while output waits. */
@@ -176,7 +175,7 @@ static void conn_update(struct conn *c)
     uint32_t ev = 0;
     if (!paused && !c->close_after && c->in_len < IN_CAP)
         ev |= EPOLLIN;
-    if (buf_pending(&c->out))
+    if (c->out.bytes)
         ev |= EPOLLOUT;
     if (ev != c->events) {
         c->events = ev;
@@ -184,49 +183,28 @@ static void conn_update(struct conn *c)
     }
 }
 
-/* Writes iov; queues what the socket does not take. Returns -1 if the connection died. */
-static int conn_write(struct conn *c, struct iovec *iov, int n)
+/* Writes iov (see outq_write); closes a finished Connection: close. -1: the connection died. */
+static int conn_write(struct conn *c, struct iovec *iov, int n, char **give)
 {
-    if (!buf_pending(&c->out)) {
-        while (n > 0) {
-            ssize_t r = writev(c->fd, iov, n);
-            if (r < 0) {
-                if (errno == EINTR)
-                    continue;
-                if (errno == EAGAIN)
-                    break;
-                conn_close(c);
-                return -1;
-            }
-            n = iov_advance(&iov, n, (size_t)r);
-        }
-    }
-    if (n > 0) {
-        buf_append_iov(&c->out, iov, n, 0);
-        conn_update(c);
-    } else if (c->close_after) {
+    if (outq_write(&c->out, c->fd, iov, n, give) < 0) {
         conn_close(c);
+        return -1;
     }
+    if (c->out.bytes)
+        conn_update(c);
+    else if (c->close_after)
+        conn_close(c);
     return 0;
 }
 
 static void conn_flush(struct conn *c)
 {
-    while (buf_pending(&c->out)) {
-        ssize_t r = write(c->fd, c->out.p + c->out.off, buf_pending(&c->out));
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN)
-                break;
-            conn_close(c);
-            return;
-        }
-        buf_consume(&c->out, (size_t)r);
-    }
-    if (buf_pending(&c->out))
+    if (outq_flush(&c->out, c->fd) < 0) {
+        conn_close(c);
         return;
-    buf_free_if_large(&c->out, BODY_KEEP);
+    }
+    if (c->out.bytes)
+        return;
     if (c->close_after)
         conn_close(c);
     else
@@ -241,7 +219,7 @@ void http_reply(struct conn *c, int kind)
         c->close_after = 1;
     struct iovec iov = {c->close_after ? canned[kind].close : canned[kind].keep,
                         c->close_after ? canned[kind].close_len : canned[kind].keep_len};
-    conn_write(c, &iov, 1);
+    conn_write(c, &iov, 1, NULL);
 }
 
 /* Answers and closes: after a malformed request the stream cannot be trusted. */
@@ -282,7 +260,8 @@ struct conn *http_take_waiter(uint64_t *ts)
     return c;
 }
 
-int http_send_event(struct conn *c, const char *hdrs, size_t hlen, const char *body, size_t blen)
+int http_send_event(struct conn *c, const char *hdrs, size_t hlen, const char *body, size_t blen,
+                    char **give)
 {
     if (c->fd < 0)
         return -1;
@@ -298,7 +277,7 @@ int http_send_event(struct conn *c, const char *hdrs, size_t hlen, const char *b
         {cl, (size_t)n},
         {(void *)body, blen},
     };
-    return conn_write(c, iov, 4);
+    return conn_write(c, iov, 4, give);
 }
 
 /* ---- request parsing ---- */
@@ -480,7 +459,7 @@ static int parse_head(struct conn *c)
     if (expect && (chunked || c->in_len - c->in_off < cl)) {
         static char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
         struct iovec iov = {cont, sizeof cont - 1};
-        conn_write(c, &iov, 1);
+        conn_write(c, &iov, 1, NULL);
     }
     return 1;
 }
@@ -606,6 +585,8 @@ static void finish_request(struct conn *c)
     c->st = S_HEAD;
     const char *body = c->body.p ? c->body.p + c->body.off : "";
     size_t blen = buf_pending(&c->body);
+    /* A big body may be handed to the channel by reference instead of being copied. */
+    char **give = c->body.cap > BODY_KEEP ? &c->body.p : NULL;
     switch (c->route) {
     case R_NEXT:
         api_next(c, ts);
@@ -613,7 +594,7 @@ static void finish_request(struct conn *c)
     case R_RESPONSE:
     case R_ERROR:
         api_result(c, c->route == R_ERROR, c->id, c->errtype, body, blen, c->body_total,
-                   c->too_large, ts);
+                   c->too_large, ts, give);
         break;
     case R_INIT_ERROR:
         api_init_error(c, c->errtype, body, blen, c->too_large, ts);
@@ -622,6 +603,8 @@ static void finish_request(struct conn *c)
         http_reply(c, REPLY_NOT_FOUND);
         break;
     }
+    if (!c->body.p)
+        c->body.cap = 0;  /* the channel took the block */
     c->body.off = c->body.len = 0;
     buf_free_if_large(&c->body, BODY_KEEP);
 }
@@ -702,7 +685,7 @@ static void conn_readable(struct conn *c)
         }
         if (r == 0) {
             /* Peer closed. A response still being written is finished first. */
-            if (buf_pending(&c->out) && c->st != S_WAITING) {
+            if (c->out.bytes && c->st != S_WAITING) {
                 c->close_after = 1;
                 conn_update(c);
             } else {

@@ -166,12 +166,14 @@ static void event_enqueue(char *payload, size_t len, char **owner, size_t id_len
 
 /* Answers a /next with an event; it becomes the request being processed. */
 static int deliver(struct conn *c, uint64_t ts_next, const char *id, size_t id_len,
-                   const char *hdrs, size_t hlen, const char *body, size_t blen)
+                   const char *hdrs, size_t hlen, const char *body, size_t blen, char **give)
 {
-    if (http_send_event(c, hdrs, hlen, body, blen) < 0)
+    char id_copy[ID_MAX + 1];  /* id lives in the block that the connection may keep */
+    memcpy(id_copy, id, id_len);
+    id_copy[id_len] = 0;
+    if (http_send_event(c, hdrs, hlen, body, blen, give) < 0)
         return -1;
-    memcpy(cur.id, id, id_len);
-    cur.id[id_len] = 0;
+    memcpy(cur.id, id_copy, id_len + 1);
     cur.active = 1;
     cur.ts_next = ts_next;
     cur.ts_delivered = now_ns();
@@ -196,7 +198,8 @@ static void on_invoke(char *payload, size_t len, char **owner)
     struct conn *w;
     uint64_t ts_next;
     while ((w = http_take_waiter(&ts_next)))
-        if (deliver(w, ts_next, payload, id_len, z1 + 1, hlen, z2 + 1, (size_t)(end - z2 - 1)) == 0)
+        if (deliver(w, ts_next, payload, id_len, z1 + 1, hlen, z2 + 1, (size_t)(end - z2 - 1),
+                    owner) == 0)
             return;
     event_enqueue(payload, len, owner, id_len, hlen);
 }
@@ -255,8 +258,10 @@ void api_next(struct conn *c, uint64_t ts)
     }
     if (q_head) {
         struct event *e = q_head;
-        if (deliver(c, ts, e->id, e->id_len, e->hdrs, e->hlen, e->body, e->blen) < 0)
+        if (deliver(c, ts, e->id, e->id_len, e->hdrs, e->hlen, e->body, e->blen, &e->block) < 0)
             return;  /* that connection died; the event waits for the next /next */
+        if (!e->block)
+            e->block_cap = 0;  /* the connection keeps the block until it is written */
         q_head = e->next;
         if (!q_head)
             q_tail = NULL;
@@ -267,7 +272,8 @@ void api_next(struct conn *c, uint64_t ts)
 }
 
 void api_result(struct conn *c, int is_error, const char *id, const char *errtype,
-                const char *body, size_t blen, uint64_t total, int too_large, uint64_t ts)
+                const char *body, size_t blen, uint64_t total, int too_large, uint64_t ts,
+                char **give)
 {
     if (!cur.active || strcmp(id, cur.id) != 0) {
         http_reply(c, REPLY_BAD_ID);
@@ -291,11 +297,11 @@ void api_result(struct conn *c, int is_error, const char *id, const char *errtyp
     } else if (is_error) {
         iov[2] = (struct iovec){(void *)errtype, strlen(errtype) + 1};
         iov[3] = (struct iovec){(void *)body, blen};
-        chan_send(F_ERROR, iov, 4);
+        chan_send_give(F_ERROR, iov, 4, give);
         http_reply(c, REPLY_ACCEPTED);
     } else {
         iov[2] = (struct iovec){(void *)body, blen};
-        chan_send(F_RESPONSE, iov, 3);
+        chan_send_give(F_RESPONSE, iov, 3, give);
         http_reply(c, REPLY_ACCEPTED);
     }
     strcpy(memory_owed, cur.id);  /* sent once the loop is idle: see memory_flush() */

@@ -5,6 +5,7 @@
  *   channel.c  the host channel: connect, frame reader, buffered frame writer
  *   http.c     the Runtime API HTTP/1.1 server on 127.0.0.1:9001
  *   runtime.c  the runtime process: spawn, log pipes, kill/reap, OOM, memory
+ *   outq.c     output queues for non-blocking fds (the channel, API connections)
  *   util.c     growable buffers, clocks, small helpers
  */
 #ifndef LWB_INIT_H
@@ -63,6 +64,22 @@ void buf_consume(buf_t *b, size_t n);
 void buf_free_if_large(buf_t *b, size_t keep);
 static inline size_t buf_pending(const buf_t *b) { return b->len - b->off; }
 
+/* ---- outq.c ---- */
+
+/* Bytes waiting for a non-blocking fd to become writable. */
+typedef struct outq {
+    struct chunk *head, *tail;
+    size_t bytes;
+} outq_t;
+
+/* Writes iov (what the fd does not take is queued; if the queue is not empty, everything is).
+ * give: NULL, or a heap block holding iov[n-1]'s bytes; if the queue keeps a reference to it,
+ * *give becomes NULL and the queue frees it. Returns -1 on a write error. iov is modified. */
+int outq_write(outq_t *q, int fd, struct iovec *iov, int n, char **give);
+/* Writes queued bytes until the fd is full; -1 on a write error. */
+int outq_flush(outq_t *q, int fd);
+void outq_clear(outq_t *q);
+
 uint64_t now_ns(void);
 void put_u64(unsigned char *p, uint64_t v);
 size_t iov_total(const struct iovec *iov, int iovcnt);
@@ -102,6 +119,9 @@ void init_exit(int code) __attribute__((noreturn));
 
 int chan_open(const char *path);            /* NULL: fd 0 / fd 1 */
 void chan_send(unsigned type, const struct iovec *iov, int iovcnt);
+/* Same, and the last iov's bytes live in the heap block *give, which the channel may keep
+ * (then *give becomes NULL) instead of copying them when the host is not reading fast enough. */
+void chan_send_give(unsigned type, const struct iovec *iov, int iovcnt, char **give);
 void chan_on_readable(void);
 void chan_on_writable(void);
 void chan_flush_blocking(int timeout_ms);
@@ -127,8 +147,10 @@ void http_park(struct conn *c, uint64_t ts);
 /* Oldest parked /next, removed from the queue (NULL if none); *ts = when it arrived. */
 struct conn *http_take_waiter(uint64_t *ts);
 /* Answers /next with 200, the host's header block, Content-Length and body.
- * Returns 0 when handed to the socket, -1 when the connection is gone. */
-int http_send_event(struct conn *c, const char *hdrs, size_t hlen, const char *body, size_t blen);
+ * Returns 0 when handed to the socket, -1 when the connection is gone. give: as for
+ * chan_send_give (the heap block holding body, or NULL). */
+int http_send_event(struct conn *c, const char *hdrs, size_t hlen, const char *body, size_t blen,
+                    char **give);
 /* Canned JSON answers for http_reply(). */
 enum reply {
     REPLY_ACCEPTED,         /* 202 {"status":"OK"} */
@@ -145,7 +167,8 @@ void http_reply(struct conn *c, int kind);
 /* Runtime API handlers (init.c), called with a complete request. */
 void api_next(struct conn *c, uint64_t ts);
 void api_result(struct conn *c, int is_error, const char *id, const char *errtype,
-                const char *body, size_t blen, uint64_t total, int too_large, uint64_t ts);
+                const char *body, size_t blen, uint64_t total, int too_large, uint64_t ts,
+                char **give);
 void api_init_error(struct conn *c, const char *errtype, const char *body, size_t blen,
                     int too_large, uint64_t ts);
 

@@ -365,6 +365,8 @@ void rt_kill(void)
 
 void rt_shutdown(unsigned grace_ms)
 {
+    if (rt.shutting_down && grace_ms > 0)
+        return;  /* already on its way out; only a SHUTDOWN 0 cuts the grace period short */
     rt.shutting_down = 1;
     if (!rt.pid)
         init_exit(0);
