@@ -163,11 +163,6 @@ void chan_on_writable(void)
     }
 }
 
-int chan_is_paused(void)
-{
-    return paused;
-}
-
 /* Writes out the queue, waiting up to timeout_ms (-1: forever). Used before exiting. */
 void chan_flush_blocking(int timeout_ms)
 {

@@ -59,8 +59,6 @@ typedef struct {
 void *xrealloc(void *p, size_t n);
 void buf_reserve(buf_t *b, size_t n);
 void buf_append(buf_t *b, const void *data, size_t n);
-void buf_append_iov(buf_t *b, const struct iovec *iov, int iovcnt, size_t skip);
-void buf_consume(buf_t *b, size_t n);
 void buf_free_if_large(buf_t *b, size_t keep);
 static inline size_t buf_pending(const buf_t *b) { return b->len - b->off; }
 
@@ -125,7 +123,6 @@ void chan_send_give(unsigned type, const struct iovec *iov, int iovcnt, char **g
 void chan_on_readable(void);
 void chan_on_writable(void);
 void chan_flush_blocking(int timeout_ms);
-int chan_is_paused(void);
 
 /* Frame handler (init.c). payload[len] is writable. *owner is the heap block holding the
  * payload (NULL when it lives in the channel's read buffer); set it to NULL to keep it. */

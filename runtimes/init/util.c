@@ -44,29 +44,6 @@ void buf_append(buf_t *b, const void *data, size_t n)
     b->len += n;
 }
 
-/* Appends the iovec's bytes after skipping the first `skip` (already written) ones. */
-void buf_append_iov(buf_t *b, const struct iovec *iov, int iovcnt, size_t skip)
-{
-    buf_reserve(b, iov_total(iov, iovcnt) - skip);
-    for (int i = 0; i < iovcnt; i++) {
-        size_t n = iov[i].iov_len;
-        if (skip >= n) {
-            skip -= n;
-            continue;
-        }
-        memcpy(b->p + b->len, (char *)iov[i].iov_base + skip, n - skip);
-        b->len += n - skip;
-        skip = 0;
-    }
-}
-
-void buf_consume(buf_t *b, size_t n)
-{
-    b->off += n;
-    if (b->off >= b->len)
-        b->off = b->len = 0;
-}
-
 /* Gives memory back after a large payload went through: the init's memory counts
  * against the env's memory limit, so it must not keep megabytes around. */
 void buf_free_if_large(buf_t *b, size_t keep)
