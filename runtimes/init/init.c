@@ -171,12 +171,15 @@ static int deliver(struct conn *c, uint64_t ts_next, const char *id, size_t id_l
     char id_copy[ID_MAX + 1];  /* id lives in the block that the connection may keep */
     memcpy(id_copy, id, id_len);
     id_copy[id_len] = 0;
+    /* Read before the write: the write wakes the runtime, which may then run on this CPU
+     * before the call returns. */
+    uint64_t ts = now_ns();
     if (http_send_event(c, hdrs, hlen, body, blen, give) < 0)
         return -1;
     memcpy(cur.id, id_copy, id_len + 1);
     cur.active = 1;
     cur.ts_next = ts_next;
-    cur.ts_delivered = now_ns();
+    cur.ts_delivered = ts;
     return 0;
 }
 
