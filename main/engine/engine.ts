@@ -13,6 +13,7 @@ import { Permissions } from './control/permissions.js';
 import { ProvisionedConcurrency } from './data/provisioned.js';
 import { EventInvokeConfigs } from './control/event-invoke-config.js';
 import { AsyncQueue } from './data/async-queue.js';
+import { CpuAwareLimit } from './data/delivery-limit.js';
 import { AuditTrail } from './telemetry/audit.js';
 import { LayerRegistry } from './control/layers.js';
 import { LinkedFolders } from './control/linked-folders.js';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   accountConcurrency?: number;
   /** Delay before the first retry of a failed async invocation (AWS: about a minute; the second waits twice as long). */
   asyncRetryBaseMs?: number;
+  /** Most async deliveries in flight; fewer while the machine's cores are saturated (see data/delivery-limit.ts). Default 10. */
+  asyncConcurrency?: number;
   progress?: Progress;
 }
 
@@ -152,7 +155,7 @@ export class Engine {
       functionArn: (fn, qualifier) => this.functions.arn(fn, qualifier),
       retryBaseDelayMs: options.asyncRetryBaseMs,
       logger: { warn: (m) => options.progress(`[async] ${m}`) },
-    });
+    }, { limit: new CpuAwareLimit({ max: options.asyncConcurrency }) });
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -176,6 +179,7 @@ export class Engine {
         readySandboxes: opts.readySandboxes ?? 1,
         accountConcurrency: opts.accountConcurrency ?? 1000,
         asyncRetryBaseMs: opts.asyncRetryBaseMs ?? 60_000,
+        asyncConcurrency: opts.asyncConcurrency ?? 10,
         progress: opts.progress ?? (() => {}),
       },
       docker,
@@ -245,13 +249,13 @@ export class Engine {
 
   /**
    * An Event invocation: the function is resolved now (unknown → 404), the
-   * event committed to the durable queue, and its request id returned for the 202.
+   * event committed to the durable queue (with the other accepts of this
+   * event-loop turn), and its request id returned for the 202.
    */
-  invokeAsync(functionName: string, qualifier: string | undefined, payload: Buffer): string {
-    const { record, target } = this.functions.resolve(functionName, qualifier);
+  invokeAsync(functionName: string, qualifier: string | undefined, payload: Buffer): Promise<string> {
+    const { record } = this.functions.resolve(functionName, qualifier);
     const q = qualifier ?? parseFunctionName(functionName).qualifier;
-    void target;
-    return this.queue.enqueue(record.config.FunctionName, q, payload);
+    return this.queue.accept(record.config.FunctionName, q, payload);
   }
 
   /** PutFunctionConcurrency, with AWS's rule that a minimum of unreserved concurrency stays. */

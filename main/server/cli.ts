@@ -25,6 +25,7 @@ commands:
           --ready-sandboxes <n> started sandboxes kept ready per shape (default 1)
           --account-concurrency <n> the account's concurrency limit (default 1000)
           --async-retry-base-ms <ms> delay before an async retry (default 60000; the second waits twice that)
+          --async-concurrency <n> most async deliveries at once (default 10; fewer while the cores are saturated)
           --region <r>          region in ARNs and the environment (default us-east-1)
   audit verify  check the audit trail's hash chain: prints "intact", or the first broken entry
           --data-dir <dir>      the workbench's data directory (default ./.lwb)
@@ -45,6 +46,7 @@ async function serve(argv: string[]): Promise<void> {
     'ready-sandboxes': 'number',
     'account-concurrency': 'number',
     'async-retry-base-ms': 'number',
+    'async-concurrency': 'number',
     region: 'string',
   });
   const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -56,6 +58,7 @@ async function serve(argv: string[]): Promise<void> {
     readySandboxes: flags['ready-sandboxes'] as number | undefined,
     accountConcurrency: flags['account-concurrency'] as number | undefined,
     asyncRetryBaseMs: flags['async-retry-base-ms'] as number | undefined,
+    asyncConcurrency: flags['async-concurrency'] as number | undefined,
     region: flags.region as string | undefined,
     progress: say,
   });

@@ -136,7 +136,7 @@ export class LambdaApi {
     const event = payload.length === 0 ? EMPTY_EVENT : payload;
     if (type === 'Event') {
       // Acknowledged only once the event is committed to the durable queue.
-      const requestId = engine.invokeAsync(name, qualifier, event);
+      const requestId = await engine.invokeAsync(name, qualifier, event);
       res.writeHead(202, { 'Content-Length': 0, 'x-amzn-RequestId': requestId }).end();
       return;
     }

@@ -338,6 +338,70 @@ describe('AsyncQueue: durability', () => {
   });
 });
 
+describe('AsyncQueue: group commit and the delivery limit', () => {
+  it('commits the accepts of one event-loop turn in one transaction, each resolving once its row is visible to another connection', async () => {
+    const dir = tempDir();
+    const { db, queue } = harness(() => ok(), { dir });
+    const reader = open(dir);
+    let transactions = 0;
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn: Parameters<Db['transaction']>[0]) => {
+      transactions++;
+      return transaction(fn);
+    }) as Db['transaction'];
+    const seen: boolean[] = [];
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        queue.accept('fn', undefined, event({ i })).then((id) => {
+          seen.push(reader.prepare('SELECT 1 FROM async_events WHERE request_id = ?').get(id) !== undefined);
+          return id;
+        }),
+      ),
+    );
+    expect(new Set(ids).size).toBe(50);
+    expect(seen).toEqual(Array(50).fill(true));
+    expect(transactions).toBe(1);
+  });
+
+  it('fails only the bad write of a batch; the others commit', async () => {
+    const { queue } = harness(() => ok());
+    const good = [queue.accept('fn', undefined, event({ a: 1 })), queue.accept('fn', undefined, event({ b: 2 }))];
+    // A null function name breaks the NOT NULL constraint, rolling the whole group back.
+    const bad = queue.accept(null as unknown as string, undefined, event({}));
+    await expect(bad).rejects.toThrow(/NOT NULL/);
+    await expect(Promise.all(good)).resolves.toHaveLength(2);
+    expect(queue.stats().pending).toBe(2);
+  });
+
+  it('rejects an accept with ServiceException once the database is closed, instead of a 202 for a lost event', async () => {
+    const { db, queue } = harness(() => ok());
+    const pending = queue.accept('fn', undefined, event({}));
+    db.close();
+    await expect(pending).rejects.toMatchObject({ code: 'ServiceException' });
+  });
+
+  it('never has more deliveries in flight than the limit says, and uses a grown limit while long deliveries run', async () => {
+    let allowed = 2;
+    const release: (() => void)[] = [];
+    const { queue, calls } = harness(() => new Promise<AsyncInvokeResult>((r) => release.push(() => r(ok()))), {
+      queue: { limit: { current: () => allowed, observe: () => {} } },
+    });
+    for (let i = 0; i < 6; i++) queue.enqueue('fn', undefined, event({ i }));
+    queue.start();
+    await waitFor(() => calls.length === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toHaveLength(2);
+    expect(queue.stats().deliveryLimit).toBe(2);
+    // No delivery ends, yet the larger limit is taken up.
+    allowed = 4;
+    await waitFor(() => calls.length === 4, 1000);
+    for (const r of release.splice(0)) r();
+    await waitFor(() => calls.length === 6);
+    for (const r of release.splice(0)) r();
+    await waitFor(() => queue.stats().delivered === 6);
+  });
+});
+
 describe('AsyncQueue: limits and throughput', () => {
   it('refuses a payload over 1 MB with RequestTooLargeException (413) and accepts exactly 1 MB', () => {
     const { queue } = harness(() => ok());

@@ -5,6 +5,11 @@
 // up attempts, events older than MaximumEventAgeInSeconds given up, and every
 // outcome routed to an on-success / on-failure destination or the dead-letter store.
 //
+// Group commit: accepts, outcomes and new leases of one event-loop turn share
+// one SQLite transaction (a "tick"), so under load the queue pays for one
+// commit per turn instead of one per event. An accept still resolves only after
+// the commit that holds its row.
+//
 // Delivery leases rows: a leased row's `next_attempt_at` is its lease expiry,
 // kept in the future by a heartbeat while the delivery runs. So one index
 // finds both due events and deliveries abandoned by a crashed or stopped
@@ -16,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LambdaError } from '../errors.js';
 import type { Db } from '../store/database.js';
+import { fixedLimit, type DeliveryLimit } from './delivery-limit.js';
 import {
   DESTINATIONS_SCHEMA,
   DeadLetterStore,
@@ -31,6 +37,9 @@ import {
 } from './destinations.js';
 
 export type { DeadLetter, DestinationRecord, DestinationCondition } from './destinations.js';
+
+/** How often a queue whose delivery slots are all busy looks again at its (possibly grown) limit. */
+const LIMIT_RECHECK_MS = 200;
 
 /** Async invoke payload limit (1 MB since late 2025). */
 export const MAX_ASYNC_PAYLOAD_BYTES = 1_048_576;
@@ -97,8 +106,10 @@ export interface AsyncQueueDeps {
 }
 
 export interface AsyncQueueOptions {
-  /** Deliveries in flight at once. Default 10. */
+  /** Deliveries in flight at once. Default 10. Ignored when `limit` is given. */
   concurrency?: number;
+  /** Decides how many deliveries may be in flight from moment to moment (default: always `concurrency`). */
+  limit?: DeliveryLimit;
   /** How long a delivery's lease lasts without a heartbeat (it is renewed every third of this). Default 30 s. */
   leaseMs?: number;
   /** First backoff after a throttle or system error; doubles each time. Default 1 s (AWS starts at 1 s). */
@@ -154,6 +165,8 @@ export interface AsyncQueueStats {
   pending: number;
   /** Leased: being delivered (by any worker, or abandoned by a crashed one until its lease expires). */
   inFlight: number;
+  /** Deliveries this worker lets run at once right now. */
+  deliveryLimit: number;
   /** Since this queue was constructed. */
   delivered: number;
   failed: number;
@@ -202,7 +215,7 @@ type Outcome =
 export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   private readonly now: () => number;
   private readonly workerId = randomUUID();
-  private readonly concurrency: number;
+  private readonly limit: DeliveryLimit;
   private readonly leaseMs: number;
   private readonly throttleBaseMs: number;
   private readonly throttleMaxMs: number;
@@ -213,7 +226,9 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   private readonly dead: DeadLetterStore;
 
   private running = false;
-  private pumpQueued = false;
+  private tickQueued = false;
+  /** Writes waiting for the next tick's transaction. */
+  private writes: PendingWrite[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -228,7 +243,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     super();
     this.now = deps.now ?? Date.now;
     this.retryBaseMs = deps.retryBaseDelayMs ?? 60_000;
-    this.concurrency = options.concurrency ?? 10;
+    this.limit = options.limit ?? fixedLimit(options.concurrency ?? 10);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.throttleBaseMs = options.throttleBaseDelayMs ?? 1_000;
     this.throttleMaxMs = options.throttleMaxDelayMs ?? 300_000;
@@ -246,13 +261,31 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
    * (a destination record chained to a function) it commits with that transaction.
    */
   enqueue(functionName: string, qualifier: string | undefined, payload: Buffer, requestId: string = randomUUID()): string {
-    if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
-      throw new LambdaError('RequestTooLargeException', `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
-    }
+    checkPayload(payload);
     const now = this.now();
     this.sql.insert.run(requestId, functionName, qualifier ?? null, now, now, payload);
     this.kick();
     return requestId;
+  }
+
+  /**
+   * Queues an event with the next tick's group commit and resolves with its
+   * request id once that commit is done (the API's 202 waits for this). Every
+   * accept of one event-loop turn shares the commit.
+   */
+  accept(functionName: string, qualifier: string | undefined, payload: Buffer): Promise<string> {
+    checkPayload(payload);
+    const requestId = randomUUID();
+    return new Promise((resolve, reject) => {
+      this.write({
+        apply: () => {
+          const now = this.now();
+          this.sql.insert.run(requestId, functionName, qualifier ?? null, now, now, payload);
+          return () => resolve(requestId);
+        },
+        fail: reject,
+      });
+    });
   }
 
   // ---- Running the delivery loop -----------------------------------------
@@ -282,6 +315,8 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     }
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    // The outcomes of the last deliveries (and any accepts) commit now, not in a tick after the database closed.
+    this.tick();
   }
 
   /**
@@ -295,31 +330,84 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     return n;
   }
 
-  /** Coalesces wake-ups (an enqueue burst, many completions) into one look at the table. */
+  /** Coalesces wake-ups (an accept burst, many completions) into one tick. */
   private kick(): void {
-    if (!this.running || this.pumpQueued) return;
-    this.pumpQueued = true;
-    setImmediate(() => {
-      this.pumpQueued = false;
-      this.pump();
-    });
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    setImmediate(() => this.tick());
   }
 
-  private pump(): void {
-    if (!this.running || !this.db.open) return;
+  private write(w: PendingWrite): void {
+    this.writes.push(w);
+    this.kick();
+  }
+
+  /**
+   * One turn of the queue: applies the waiting writes and leases events for
+   * the free delivery slots in a single transaction, then reports what was
+   * committed and starts the leased deliveries.
+   */
+  private tick(): void {
+    this.tickQueued = false;
+    const writes = this.writes;
+    this.writes = [];
+    if (!this.db.open) {
+      const closed = new LambdaError('ServiceException', 'The workbench is shutting down; the event was not queued.');
+      for (const w of writes) w.fail?.(closed);
+      return;
+    }
     clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    try {
-      const free = this.concurrency - this.inFlight.size;
-      if (free > 0) {
-        const now = this.now();
-        const rows = this.sql.lease.all(this.workerId, now + this.leaseMs, now, free) as EventRow[];
-        for (const row of rows) this.launch(row);
+    const limit = this.running ? this.limit.current() : 0;
+    const free = limit - this.inFlight.size;
+    const committed: (() => void)[] = [];
+    let leased: EventRow[] = [];
+    if (writes.length > 0 || free > 0) {
+      try {
+        this.db
+          .transaction(() => {
+            for (const w of writes) {
+              const done = w.apply();
+              if (done) committed.push(done);
+            }
+            if (free > 0) {
+              const now = this.now();
+              leased = this.sql.lease.all(this.workerId, now + this.leaseMs, now, free) as EventRow[];
+            }
+          })
+          .immediate();
+      } catch (err) {
+        // The whole batch rolled back: apply each write on its own, so one bad write fails alone.
+        this.applyEach(writes);
+        this.warn('async queue: a group commit failed; its writes were applied one by one', err);
+        if (this.running) this.wakeTimer = setTimeout(() => this.kick(), this.pollMs).unref();
+        return;
       }
-      if (this.inFlight.size < this.concurrency) this.armWakeTimer();
-    } catch (err) {
-      this.warn('async queue: leasing events failed', err);
-      this.wakeTimer = setTimeout(() => this.pump(), this.pollMs).unref();
+    }
+    for (const done of committed) done();
+    for (const row of leased) this.launch(row);
+    if (!this.running) return;
+    this.limit.observe(this.inFlight.size >= limit);
+    if (leased.length < free) {
+      // The due events ran out: sleep until the next one falls due.
+      this.armWakeTimer();
+    } else {
+      // Every slot is busy: look again soon, in case the limit grows while long deliveries run.
+      this.wakeTimer = setTimeout(() => this.kick(), LIMIT_RECHECK_MS).unref();
+    }
+  }
+
+  private applyEach(writes: PendingWrite[]): void {
+    for (const w of writes) {
+      let done: (() => void) | void;
+      try {
+        done = this.db.transaction(w.apply).immediate();
+      } catch (err) {
+        if (w.fail) w.fail(err);
+        else this.warn('async queue: writing an outcome failed', err);
+        continue;
+      }
+      done?.();
     }
   }
 
@@ -327,7 +415,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   private armWakeTimer(): void {
     const next = this.sql.nextDue.get(this.workerId) as { next_attempt_at: number } | undefined;
     const delay = next ? Math.min(Math.max(0, next.next_attempt_at - this.now()), this.pollMs) : this.pollMs;
-    this.wakeTimer = setTimeout(() => this.pump(), delay).unref();
+    this.wakeTimer = setTimeout(() => this.kick(), delay).unref();
   }
 
   private launch(row: EventRow): void {
@@ -390,19 +478,22 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     const delayMs = this.retryBaseMs * 2 ** (attempts - 1);
     const error = errorMessageOf(response);
     const at = Math.min(this.now() + delayMs, row.received_at + policy.maxAgeMs);
-    if (!this.db.open) return;
-    const owned = this.sql.retryFunctionError.run(
-      attempts,
-      at,
-      error ?? null,
-      response.statusCode,
-      response.executedVersion,
-      response.functionError ?? null,
-      response.payload,
-      row.request_id,
-      this.workerId,
-    ).changes;
-    if (owned) this.noteRetry(row, 'FunctionError', attempts, at, error);
+    this.write({
+      apply: () => {
+        const owned = this.sql.retryFunctionError.run(
+          attempts,
+          at,
+          error ?? null,
+          response.statusCode,
+          response.executedVersion,
+          response.functionError ?? null,
+          response.payload,
+          row.request_id,
+          this.workerId,
+        ).changes;
+        return owned ? () => this.noteRetry(row, 'FunctionError', attempts, at, error) : undefined;
+      },
+    });
   }
 
   private onInvokeError(row: EventRow, policy: Policy, err: unknown): void {
@@ -417,9 +508,12 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     const delayMs = Math.min(this.throttleBaseMs * 2 ** row.backoffs, this.throttleMaxMs);
     const at = Math.min(this.now() + delayMs, row.received_at + policy.maxAgeMs);
     const error = `${code ?? 'Error'}: ${message}`;
-    if (!this.db.open) return;
-    const owned = this.sql.retryBackoff.run(at, error, row.request_id, this.workerId).changes;
-    if (owned) this.noteRetry(row, reason, row.attempts, at, error);
+    this.write({
+      apply: () => {
+        const owned = this.sql.retryBackoff.run(at, error, row.request_id, this.workerId).changes;
+        return owned ? () => this.noteRetry(row, reason, row.attempts, at, error) : undefined;
+      },
+    });
   }
 
   private noteRetry(row: EventRow, reason: RetryReason, attempts: number, at: number, error: string | undefined): void {
@@ -431,26 +525,28 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   }
 
   /**
-   * Removes the event and writes where its outcome goes, in one transaction:
-   * a crash leaves either the queued event (delivered again) or its outcome.
-   * Nothing is written if another worker has taken the lease over meanwhile;
-   * that worker reports the outcome.
+   * Removes the event and writes where its outcome goes, in one transaction
+   * (the next tick's): a crash leaves either the queued event (delivered
+   * again) or its outcome. Nothing is written if another worker has taken the
+   * lease over meanwhile; that worker reports the outcome.
    */
   private finish(row: EventRow, policy: Policy, outcome: Outcome, useDestination = true): void {
-    if (!this.db.open) return;
-    const at = this.now();
     const destination = !useDestination ? undefined : outcome.kind === 'success' ? policy.onSuccess : policy.onFailure;
-    let deadLettered = false;
-    const commit = this.db.transaction(() => {
-      if (this.sql.remove.run(row.request_id, this.workerId).changes === 0) return false;
-      if (destination && this.sendRecord(destination, row, outcome, at)) return true;
-      if (outcome.kind === 'failure') {
-        this.deadLetter(row, outcome, at);
-        deadLettered = true;
-      }
-      return true;
+    this.write({
+      apply: () => {
+        const at = this.now();
+        if (this.sql.remove.run(row.request_id, this.workerId).changes === 0) return undefined;
+        let deadLettered = false;
+        if (!(destination && this.sendRecord(destination, row, outcome, at)) && outcome.kind === 'failure') {
+          this.deadLetter(row, outcome, at);
+          deadLettered = true;
+        }
+        return () => this.report(row, outcome, destination, deadLettered);
+      },
     });
-    if (!commit.immediate()) return;
+  }
+
+  private report(row: EventRow, outcome: Outcome, destination: string | undefined, deadLettered: boolean): void {
     if (outcome.kind === 'success') {
       this.counts.delivered++;
       this.emit('delivered', withQualifier(row, {
@@ -557,7 +653,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   stats(): AsyncQueueStats {
     const rows = this.sql.countByState.all() as { state: 'pending' | 'leased'; n: number }[];
     const count = (s: string) => rows.find((r) => r.state === s)?.n ?? 0;
-    return { pending: count('pending'), inFlight: count('leased'), ...this.counts };
+    return { pending: count('pending'), inFlight: count('leased'), deliveryLimit: this.limit.current(), ...this.counts };
   }
 
   /** Events still queued, oldest first (for the UI). */
@@ -631,6 +727,19 @@ function prepareStatements(db: Db) {
     queuedFor: db.prepare(`SELECT ${columns} FROM async_events WHERE function_name = ? ORDER BY received_at LIMIT ?`),
     purge: db.prepare(`DELETE FROM async_events WHERE function_name = ? AND state = 'pending'`),
   };
+}
+
+/** A write for the next tick's transaction. `apply` runs inside it and returns what to do once it is committed. */
+interface PendingWrite {
+  apply(): (() => void) | undefined;
+  /** Called instead when the write could not be committed (default: logged). */
+  fail?(err: unknown): void;
+}
+
+function checkPayload(payload: Buffer): void {
+  if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
+    throw new LambdaError('RequestTooLargeException', `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+  }
 }
 
 /** The response of the last attempt that reached the function, for an EventAgeExceeded record. */
