@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  ASYNC_QUEUE_SCHEMA,
   AsyncQueue,
   MAX_ASYNC_PAYLOAD_BYTES,
   type AsyncInvokeResult,
@@ -49,7 +48,6 @@ function tempDir(): string {
 
 function open(dir: string): Db {
   const db = openDatabase(dir);
-  db.exec(ASYNC_QUEUE_SCHEMA);
   cleanups.push(() => {
     if (db.open) db.close();
   });
@@ -399,6 +397,28 @@ describe('AsyncQueue: group commit and the delivery limit', () => {
     await waitFor(() => calls.length === 6);
     for (const r of release.splice(0)) r();
     await waitFor(() => queue.stats().delivered === 6);
+  });
+});
+
+describe('AsyncQueue: slots shared between functions (AWS keeps a queue per function)', () => {
+  it('takes turns: an event queued behind another function\'s backlog is delivered next, not last', async () => {
+    const { queue, calls } = harness(() => ok(), { queue: { concurrency: 1 } });
+    for (let i = 0; i < 30; i++) queue.enqueue('big', undefined, event({ i }));
+    queue.enqueue('small', undefined, event({}));
+    queue.start();
+    await waitFor(() => queue.stats().delivered === 31);
+    expect(calls.findIndex((c) => c.functionName === 'small')).toBeLessThanOrEqual(1);
+  });
+
+  it('a function whose deliveries hang cannot hold every slot while another has events', async () => {
+    const { queue, calls } = harness((c) => (c.functionName === 'slow' ? new Promise<AsyncInvokeResult>(() => {}) : ok()), { queue: { concurrency: 4 } });
+    for (let i = 0; i < 10; i++) queue.enqueue('slow', undefined, event({ i }));
+    for (let i = 0; i < 5; i++) queue.enqueue('fast', undefined, event({ i }));
+    queue.start();
+    await waitFor(() => queue.stats().delivered === 5);
+    const slow = calls.filter((c) => c.functionName === 'slow').length;
+    expect(slow).toBeGreaterThanOrEqual(2);
+    expect(slow).toBeLessThanOrEqual(4);
   });
 });
 

@@ -10,6 +10,10 @@
 // commit per turn instead of one per event. An accept still resolves only after
 // the commit that holds its row.
 //
+// Delivery slots are shared between functions as AWS's per-function queues
+// would have it: each free slot goes to the function with the fewest
+// deliveries in flight, so one function's backlog does not hold back another's.
+//
 // Delivery leases rows: a leased row's `next_attempt_at` is its lease expiry,
 // kept in the future by a heartbeat while the delivery runs. So one index
 // finds both due events and deliveries abandoned by a crashed or stopped
@@ -68,6 +72,16 @@ CREATE TABLE IF NOT EXISTS async_events (
 CREATE INDEX IF NOT EXISTS async_events_due ON async_events (next_attempt_at);
 CREATE INDEX IF NOT EXISTS async_events_state ON async_events (state);
 ${DESTINATIONS_SCHEMA}`;
+
+/**
+ * Migration 8. Sharing delivery slots between functions needs each function's
+ * due events in order: (function_name, next_attempt_at). The index on state
+ * gives way to a partial one over the few leased rows.
+ */
+export const ASYNC_QUEUE_PER_FUNCTION_SCHEMA = `
+DROP INDEX IF EXISTS async_events_state;
+CREATE INDEX IF NOT EXISTS async_events_leased ON async_events (lease_owner) WHERE state = 'leased';
+CREATE INDEX IF NOT EXISTS async_events_function_due ON async_events (function_name, next_attempt_at);`;
 
 /** PUT /2019-09-25/functions/{name}/event-invoke-config, as the control plane stores it. */
 export interface EventInvokeConfig {
@@ -232,6 +246,11 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   private wakeTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Deliveries in flight per function, for sharing the slots. */
+  private readonly inFlightByFunction = new Map<string, number>();
+  /** When each function was last given a slot (a counter), so functions with equal load take turns. */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly counts = { delivered: 0, failed: 0, retries: 0 };
 
@@ -372,7 +391,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
             }
             if (free > 0) {
               const now = this.now();
-              leased = this.sql.lease.all(this.workerId, now + this.leaseMs, now, free) as EventRow[];
+              leased = this.leaseFairly(free, now);
             }
           })
           .immediate();
@@ -418,13 +437,51 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     this.wakeTimer = setTimeout(() => this.kick(), delay).unref();
   }
 
+  /**
+   * Leases up to `free` due events. Each slot goes to the function with the
+   * fewest deliveries in flight (counting those just given); among equals,
+   * the one served longest ago, then the one with the oldest due event. Runs inside the tick's transaction, which holds the
+   * write lock, so no other worker can take a chosen row meanwhile.
+   */
+  private leaseFairly(free: number, now: number): EventRow[] {
+    const names = (this.sql.queuedFunctions.all() as { name: string }[]).map((r) => r.name);
+    if (names.length <= 1) return this.sql.lease.all(this.workerId, now + this.leaseMs, now, free) as EventRow[];
+    const due = new Map<string, { request_id: string; next_attempt_at: number }[]>();
+    for (const name of names) {
+      const rows = this.sql.dueFor.all(name, now, free) as { request_id: string; next_attempt_at: number }[];
+      if (rows.length > 0) due.set(name, rows);
+    }
+    const given = new Map<string, number>();
+    const load = (name: string) => (this.inFlightByFunction.get(name) ?? 0) + (given.get(name) ?? 0);
+    const servedAt = (name: string) => this.lastServed.get(name) ?? -1;
+    const before = (a: string, b: string) =>
+      load(a) !== load(b) ? load(a) < load(b)
+      : servedAt(a) !== servedAt(b) ? servedAt(a) < servedAt(b)
+      : due.get(a)![0]!.next_attempt_at < due.get(b)![0]!.next_attempt_at;
+    const chosen: string[] = [];
+    while (chosen.length < free) {
+      let best: string | undefined;
+      for (const [name, rows] of due) if (rows.length > 0 && (best === undefined || before(name, best))) best = name;
+      if (best === undefined) break;
+      chosen.push(due.get(best)!.shift()!.request_id);
+      given.set(best, (given.get(best) ?? 0) + 1);
+      this.lastServed.set(best, ++this.served);
+    }
+    return chosen.map((id) => this.sql.leaseOne.get(this.workerId, now + this.leaseMs, id) as EventRow);
+  }
+
   private launch(row: EventRow): void {
     // Our own lease can only come back if the heartbeat was late; the delivery is still running.
     if (this.inFlight.has(row.request_id)) return;
+    const fn = row.function_name;
+    this.inFlightByFunction.set(fn, (this.inFlightByFunction.get(fn) ?? 0) + 1);
     const delivery = this.deliver(row)
       .catch((err) => this.warn('async queue: delivery failed', err, row.request_id))
       .finally(() => {
         this.inFlight.delete(row.request_id);
+        const n = (this.inFlightByFunction.get(fn) ?? 1) - 1;
+        if (n > 0) this.inFlightByFunction.set(fn, n);
+        else this.inFlightByFunction.delete(fn);
         if (this.inFlight.size === 0) this.wakeIdleWaiters();
         this.kick();
       });
@@ -651,9 +708,9 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   // ---- Reading the stores ------------------------------------------------
 
   stats(): AsyncQueueStats {
-    const rows = this.sql.countByState.all() as { state: 'pending' | 'leased'; n: number }[];
-    const count = (s: string) => rows.find((r) => r.state === s)?.n ?? 0;
-    return { pending: count('pending'), inFlight: count('leased'), deliveryLimit: this.limit.current(), ...this.counts };
+    const { total } = this.sql.countAll.get() as { total: number };
+    const { leased } = this.sql.countLeased.get() as { leased: number };
+    return { pending: total - leased, inFlight: leased, deliveryLimit: this.limit.current(), ...this.counts };
   }
 
   /** Events still queued, oldest first (for the UI). */
@@ -677,6 +734,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
 
   /** Drops a function's queued events that are not being delivered (the function was deleted). */
   purge(functionName: string): number {
+    this.lastServed.delete(functionName);
     return this.sql.purge.run(functionName).changes;
   }
 
@@ -709,6 +767,15 @@ function prepareStatements(db: Db) {
        WHERE request_id IN (SELECT request_id FROM async_events WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
        RETURNING ${columns}, payload`,
     ),
+    leaseOne: db.prepare(`UPDATE async_events SET state = 'leased', lease_owner = ?, next_attempt_at = ? WHERE request_id = ? RETURNING ${columns}, payload`),
+    // Every function with queued events: one index seek each (a loose index scan), not a pass over the queue.
+    queuedFunctions: db.prepare(
+      `WITH RECURSIVE f(name) AS (
+         SELECT MIN(function_name) FROM async_events
+         UNION ALL SELECT (SELECT MIN(function_name) FROM async_events WHERE function_name > f.name) FROM f WHERE f.name IS NOT NULL
+       ) SELECT name FROM f WHERE name IS NOT NULL`,
+    ),
+    dueFor: db.prepare('SELECT request_id, next_attempt_at FROM async_events WHERE function_name = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?'),
     nextDue: db.prepare('SELECT next_attempt_at FROM async_events WHERE lease_owner IS NULL OR lease_owner <> ? ORDER BY next_attempt_at LIMIT 1'),
     renew: db.prepare(`UPDATE async_events SET next_attempt_at = ? WHERE lease_owner = ? AND state = 'leased'`),
     retryFunctionError: db.prepare(
@@ -722,7 +789,8 @@ function prepareStatements(db: Db) {
     ),
     reclaim: db.prepare(`UPDATE async_events SET state = 'pending', lease_owner = NULL, next_attempt_at = ? WHERE state = 'leased' AND lease_owner <> ?`),
     remove: db.prepare('DELETE FROM async_events WHERE request_id = ? AND lease_owner = ?'),
-    countByState: db.prepare('SELECT state, COUNT(*) AS n FROM async_events GROUP BY state'),
+    countAll: db.prepare('SELECT COUNT(*) AS total FROM async_events'),
+    countLeased: db.prepare(`SELECT COUNT(*) AS leased FROM async_events WHERE state = 'leased'`),
     queuedAll: db.prepare(`SELECT ${columns} FROM async_events ORDER BY received_at LIMIT ?`),
     queuedFor: db.prepare(`SELECT ${columns} FROM async_events WHERE function_name = ? ORDER BY received_at LIMIT ?`),
     purge: db.prepare(`DELETE FROM async_events WHERE function_name = ? AND state = 'pending'`),
