@@ -116,7 +116,7 @@ async function asyncQueue(server: RunningServer): Promise<void> {
   );
   const acceptSeconds = (hr() - start) / 1000;
   clients.forEach((c) => c.close());
-  emit('async_accept_c10', { invokes_per_s: Math.round(N / acceptSeconds), n: N, durable: 'committed to SQLite (WAL) before 202' });
+  emit('async_accept_c10', { invokes_per_s: Math.round(N / acceptSeconds), n: N, durable: 'committed to SQLite (WAL, group commit) before its 202' });
   for (;;) {
     const stats = (await (await fetch(`${server.url}/_workbench/async`)).json()) as { pending: number; inFlight: number };
     if (stats.pending === 0 && stats.inFlight === 0) break;
