@@ -123,7 +123,8 @@ export class Engine {
     const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
     this.reserve = new SandboxReserve(
       { docker, workbenchId: this.workbenchId, runDir: this.runDir },
-      { perShape: options.readySandboxes },
+      // A shape unused for as long as an idle env is kept loses its ready sandboxes too.
+      { perShape: options.readySandboxes, idleMs: options.keepAliveMs },
       (err) => options.progress(`[sandbox] could not prepare a ready sandbox: ${(err as Error).message}`),
     );
     this.invoker = new InvokeService({

@@ -2,29 +2,43 @@
 // start pays for placing code and starting the runtime, not for creating and
 // starting a container (about 360 ms on a 2-core machine). Lambda does the
 // same with its pool of pre-booted microVMs.
+//
+// A desktop app should not keep containers for shapes nobody uses any more:
+// a shape whose sandboxes have not been taken (or prepared) for `idleMs` —
+// the envs' keepalive — loses its ready sandboxes until it is used again.
 import { DockerSandbox, shapeKey, type SandboxContext, type SandboxShape } from './docker-sandbox.js';
 
 export interface ReserveOptions {
   /** Ready sandboxes kept per shape once that shape has been used. 0 disables the reserve. */
   perShape: number;
+  /** A shape not used for this long loses its ready sandboxes. Default: never. */
+  idleMs?: number;
 }
 
 export class SandboxReserve {
   private readonly ready = new Map<string, DockerSandbox[]>();
   private readonly filling = new Map<string, number>();
   private readonly shapes = new Map<string, SandboxShape>();
+  private readonly lastUsed = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     private readonly ctx: SandboxContext,
     private readonly opts: ReserveOptions,
     private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+  ) {
+    const idleMs = opts.idleMs;
+    if (idleMs !== undefined && Number.isFinite(idleMs) && opts.perShape > 0) {
+      this.sweeper = setInterval(() => this.trim(idleMs), Math.max(100, Math.min(idleMs / 2, 30_000)));
+      this.sweeper.unref();
+    }
+  }
 
   /** A ready sandbox of this shape if there is one (no Docker call), else a new one. */
   async take(shape: SandboxShape): Promise<{ sandbox: DockerSandbox; fromReserve: boolean }> {
     const key = shapeKey(shape);
-    this.shapes.set(key, shape);
+    this.use(key, shape);
     const list = this.ready.get(key);
     const sb = list?.shift();
     this.refill(key);
@@ -35,8 +49,27 @@ export class SandboxReserve {
   /** Starts keeping sandboxes of this shape ready, before its first use. */
   prepare(shape: SandboxShape): void {
     const key = shapeKey(shape);
-    this.shapes.set(key, shape);
+    this.use(key, shape);
     this.refill(key);
+  }
+
+  private use(key: string, shape: SandboxShape): void {
+    this.shapes.set(key, shape);
+    this.lastUsed.set(key, Date.now());
+  }
+
+  /** Forgets shapes unused for `idleMs` and removes their ready sandboxes (a shape still being filled waits for the next sweep). */
+  private trim(idleMs: number): void {
+    const now = Date.now();
+    for (const [key, at] of this.lastUsed) {
+      if (now - at < idleMs || (this.filling.get(key) ?? 0) > 0) continue;
+      const list = this.ready.get(key) ?? [];
+      this.ready.delete(key);
+      this.shapes.delete(key);
+      this.lastUsed.delete(key);
+      this.filling.delete(key);
+      for (const sb of list) void sb.destroy().catch((err) => this.onError(err));
+    }
   }
 
   /** Resolves once every shape in use has its ready sandboxes (for benchmarks and tests). */
@@ -81,6 +114,7 @@ export class SandboxReserve {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     await this.settled(10_000);
     const all = [...this.ready.values()].flat();
     this.ready.clear();
