@@ -25,6 +25,7 @@ import { LambdaError } from './errors.js';
 import { RuntimeImages, type Progress } from './images/runtime-images.js';
 import { reapOrphans } from './sandbox/docker-sandbox.js';
 import { SandboxReserve } from './sandbox/reserve.js';
+import { scratchDisksUnavailable } from './sandbox/scratch-disk.js';
 import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
 import { EventLog } from './telemetry/events.js';
 
@@ -122,7 +123,13 @@ export class Engine {
     mkdirSync(this.runDir, { recursive: true });
     const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
     this.reserve = new SandboxReserve(
-      { docker, workbenchId: this.workbenchId, runDir: this.runDir },
+      {
+        docker,
+        workbenchId: this.workbenchId,
+        runDir: this.runDir,
+        scratchDisks: scratchDisksUnavailable() === undefined,
+        onScratchDiskError: (err) => options.progress(`[sandbox] /tmp falls back to a tmpfs (charged to memory): ${(err as Error).message}`),
+      },
       // A shape unused for as long as an idle env is kept loses its ready sandboxes too.
       { perShape: options.readySandboxes, idleMs: options.keepAliveMs },
       (err) => options.progress(`[sandbox] could not prepare a ready sandbox: ${(err as Error).message}`),
@@ -186,6 +193,8 @@ export class Engine {
       docker,
       db,
     );
+    const noDisks = scratchDisksUnavailable();
+    if (noDisks) engine.options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
     const reaped = await reapOrphans(docker, engine.workbenchId);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
     engine.provisioned.restore();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { Channel, type InitMessage } from './channel.js';
 import { CgroupControl } from './cgroup.js';
+import { createScratchDisk, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
 
 export const LABEL = 'lambda-workbench';
@@ -34,6 +35,10 @@ export interface SandboxContext {
   workbenchId: string;
   /** Folder for per-sandbox mounts (task, opt, channel socket). */
   runDir: string;
+  /** /tmp on a loop-mounted disk of the ephemeral size (see scratch-disk.ts); otherwise a tmpfs charged to memory. */
+  scratchDisks?: boolean;
+  /** Told when a sandbox falls back to a tmpfs /tmp although scratch disks were asked for. */
+  onScratchDiskError?: (err: unknown) => void;
 }
 
 const HELLO_TIMEOUT_MS = 15_000;
@@ -94,6 +99,16 @@ export class DockerSandbox {
 
     const { docker, workbenchId } = this.ctx;
     const memoryBytes = this.shape.memoryMb * 1024 * 1024;
+    let disk: ScratchDisk | null = null;
+    if (this.ctx.scratchDisks) {
+      disk = await createScratchDisk(this.dir, this.shape.ephemeralMb, { uid: SANDBOX_UID, gid: SANDBOX_GID }).catch((err) => {
+        this.ctx.onScratchDiskError?.(err);
+        return null;
+      });
+    }
+    const tmp = disk
+      ? { Mounts: [disk.mount] }
+      : { Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${this.shape.ephemeralMb}m,mode=1777` } };
     try {
       this.container = await docker.createContainer({
         name: `lwb-${workbenchId.slice(0, 8)}-${this.id}`,
@@ -120,7 +135,7 @@ export class DockerSandbox {
           PidsLimit: 1024,
           Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
           ReadonlyRootfs: true,
-          Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${this.shape.ephemeralMb}m,mode=1777` },
+          ...tmp,
           CapDrop: ['ALL'],
           SecurityOpt: ['no-new-privileges'],
           Binds: [`${this.taskDir}:/var/task:ro`, `${this.optDir}:/opt:ro`, `${chanDir}:/run/lwb:ro`],
@@ -151,6 +166,8 @@ export class DockerSandbox {
       });
     } finally {
       server.close();
+      // Mounted: detaching is deferred to the unmount. Not mounted (the start failed): freed now.
+      if (disk) await releaseScratchDisk(disk);
     }
   }
 

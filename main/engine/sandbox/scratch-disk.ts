@@ -1,0 +1,77 @@
+// /tmp as on Lambda: a disk of EphemeralStorage size, not memory. A tmpfs
+// /tmp is charged to the env's memory cgroup, so a 128 MB function writing a
+// 300 MB file there is OOM-killed here while it works on Lambda. Where the
+// workbench may attach loop devices (root on Linux), each sandbox gets a
+// sparse ext4 image of its ephemeral size: writes fill a real disk, its page
+// cache is reclaimable, and a full /tmp answers ENOSPC as Lambda's does.
+//
+// Docker mounts the device through an anonymous `local` volume, so the mount
+// lives and dies with the container. The loop device is detached right after
+// the container starts: the kernel defers that until the filesystem is
+// unmounted, so removing the container (by us or by the orphan reaper) frees
+// everything.
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, openSync, ftruncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { MountSettings } from 'dockerode';
+
+const run = promisify(execFile);
+
+export interface ScratchDisk {
+  /** The loop device (`/dev/loopN`) holding the image. */
+  device: string;
+  /** What Docker mounts at /tmp: an anonymous volume, removed with the container. */
+  mount: MountSettings;
+}
+
+/** e2fsprogs' and util-linux's tools, where Debian (merged /usr or not) puts them. */
+const tool = (name: string): string => [`/usr/sbin/${name}`, `/sbin/${name}`].find((p) => existsSync(p)) ?? `/usr/sbin/${name}`;
+const MKFS = tool('mkfs.ext4');
+const DEBUGFS = tool('debugfs');
+const LOSETUP = tool('losetup');
+
+/** Why loop-backed /tmp is unavailable here, or undefined when it is. */
+export function scratchDisksUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return 'loop devices are a Linux feature';
+  if (process.getuid?.() !== 0) return 'attaching loop devices needs root';
+  if (!existsSync('/dev/loop-control')) return 'the kernel offers no loop devices (/dev/loop-control)';
+  const missing = [MKFS, DEBUGFS, LOSETUP].filter((t) => !existsSync(t));
+  if (missing.length > 0) return `missing ${missing.join(', ')} (Debian packages e2fsprogs and mount)`;
+  return undefined;
+}
+
+/**
+ * Makes `dir/tmp.img` (sparse, `sizeMb`), formats it as ext4 with /tmp's
+ * owner and mode and no lost+found, and attaches it to a free loop device.
+ */
+export async function createScratchDisk(dir: string, sizeMb: number, owner: { uid: number; gid: number }): Promise<ScratchDisk> {
+  const image = join(dir, 'tmp.img');
+  const fd = openSync(image, 'w', 0o600);
+  try {
+    ftruncateSync(fd, sizeMb * 1024 * 1024);
+  } finally {
+    closeSync(fd);
+  }
+  // No journal: this is scratch space that dies with its env.
+  await run(MKFS, ['-q', '-F', '-m', '0', '-O', '^has_journal', '-E', `root_owner=${owner.uid}:${owner.gid}`, image]);
+  // A fresh /tmp on Lambda is empty and world-writable with the sticky bit.
+  await run(DEBUGFS, ['-w', '-R', 'rmdir lost+found', image]);
+  await run(DEBUGFS, ['-w', '-R', 'set_inode_field / mode 041777', image]);
+  const { stdout } = await run(LOSETUP, ['--find', '--show', image]);
+  const device = stdout.trim();
+  return {
+    device,
+    mount: {
+      Type: 'volume',
+      Source: '',
+      Target: '/tmp',
+      VolumeOptions: { NoCopy: true, Labels: {}, DriverConfig: { Name: 'local', Options: { type: 'ext4', device, o: 'nosuid,nodev' } } },
+    },
+  };
+}
+
+/** Detaches the loop device; while its filesystem is mounted the kernel defers this to the unmount. */
+export async function releaseScratchDisk(disk: ScratchDisk): Promise<void> {
+  await run(LOSETUP, ['-d', disk.device]).catch(() => {});
+}
