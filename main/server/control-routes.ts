@@ -239,7 +239,11 @@ export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
       op: 'GetProvisionedConcurrencyConfig',
       method: 'GET',
       path: p(`/2019-09-30/functions/${FN}/provisioned-concurrency`),
-      handle: ({ res, params, query }) => sendJson(res, 200, engine.provisioned.get(params[0]!, query.get('Qualifier') ?? undefined)),
+      handle: ({ res, params, query }) =>
+        // ListProvisionedConcurrencyConfigs is the same path with List=ALL.
+        query.get('List') === 'ALL'
+          ? sendJson(res, 200, { ProvisionedConcurrencyConfigs: engine.provisioned.list(params[0]!) })
+          : sendJson(res, 200, engine.provisioned.get(params[0]!, query.get('Qualifier') ?? undefined)),
     },
     {
       op: 'DeleteProvisionedConcurrencyConfig',
@@ -319,7 +323,7 @@ function eventInvokeConfigRoutes(engine: Engine): Route[] {
   ];
 }
 
-/** PublishLayerVersion, GetLayerVersion, ListLayerVersions, ListLayers, DeleteLayerVersion. */
+/** PublishLayerVersion, GetLayerVersion(ByArn), ListLayerVersions, ListLayers, DeleteLayerVersion. */
 function layerRoutes(engine: Engine): Route[] {
   const layers = engine.layers;
   const version = (v: string) => {
@@ -354,6 +358,16 @@ function layerRoutes(engine: Engine): Route[] {
         res.writeHead(204).end();
       },
     },
-    { op: 'ListLayers', method: 'GET', path: p('/2018-10-31/layers'), handle: ({ res }) => sendJson(res, 200, { Layers: layers.list() }) },
+    {
+      op: 'ListLayers',
+      method: 'GET',
+      path: p('/2018-10-31/layers'),
+      handle: ({ res, query }) => {
+        // GetLayerVersionByArn is the same path with find=LayerVersion&Arn=….
+        if (query.get('find') !== 'LayerVersion') return sendJson(res, 200, { Layers: layers.list() });
+        const [record] = layers.resolveArns([query.get('Arn') ?? '']);
+        sendJson(res, 200, record!.view);
+      },
+    },
   ];
 }

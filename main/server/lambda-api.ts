@@ -9,6 +9,7 @@ import { LambdaError } from '../engine/errors.js';
 import { BodyTooLarge, EMPTY_EVENT, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError } from './http-util.js';
 import { controlRoutes, requestBodies, type Route, type RouteContext } from './control-routes.js';
 import { workbenchRoutes } from './workbench-routes.js';
+import { compatRoutes } from './compat-routes.js';
 import type { AuditCaller } from '../engine/telemetry/audit.js';
 
 /** Who made a call: the access key of its SigV4 signature, and whether the AWS CLI or an SDK signed it. */
@@ -36,7 +37,7 @@ export class LambdaApi {
   baseUrl = '';
 
   constructor(private readonly opts: LambdaApiOptions) {
-    this.routes = [...controlRoutes(opts.engine, () => this.baseUrl), ...workbenchRoutes(opts.engine)];
+    this.routes = [...controlRoutes(opts.engine, () => this.baseUrl), ...compatRoutes(opts.engine), ...workbenchRoutes(opts.engine)];
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       this.route(req, res).catch((err) => this.fail(res, err));
     });

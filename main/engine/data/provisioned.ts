@@ -74,6 +74,13 @@ export class ProvisionedConcurrency {
     };
   }
 
+  /** ListProvisionedConcurrencyConfigs: every configuration of a function, each with its qualified ARN. */
+  list(name: string): (ProvisionedConfig & { FunctionArn: string })[] {
+    const fn = this.functions.get(parseFunctionName(name).name, true).config.FunctionName;
+    const qualifiers = Object.keys(this.functions.get(fn, true).provisioned ?? {});
+    return qualifiers.map((q) => ({ FunctionArn: this.functions.arn(fn, q), ...this.get(fn, q) }));
+  }
+
   delete(name: string, qualifier: string | undefined): void {
     const { fn, key, fv } = this.target(name, qualifier);
     this.functions.patch(fn, (r) => {
