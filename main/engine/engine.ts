@@ -27,6 +27,7 @@ import { reapOrphans } from './sandbox/docker-sandbox.js';
 import { SandboxReserve } from './sandbox/reserve.js';
 import { scratchDisksUnavailable } from './sandbox/scratch-disk.js';
 import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
+import { DataDirLock } from './store/data-dir-lock.js';
 import { EventLog } from './telemetry/events.js';
 
 export interface EngineOptions {
@@ -96,6 +97,8 @@ export class Engine {
   readonly history: ConfigHistory;
   readonly queue: AsyncQueue;
   private readonly runDir: string;
+  /** Held from open() to close(): one workbench per data directory. */
+  private lock: DataDirLock | undefined;
   private closed = false;
 
   private constructor(
@@ -167,6 +170,18 @@ export class Engine {
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
+    const lock = DataDirLock.acquire(opts.dataDir);
+    try {
+      const engine = await Engine.openLocked(opts);
+      engine.lock = lock;
+      return engine;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  private static async openLocked(opts: EngineOptions): Promise<Engine> {
     const docker = opts.docker ?? new Docker();
     try {
       await docker.ping();
@@ -319,5 +334,6 @@ export class Engine {
     await reapOrphans(this.docker, this.workbenchId).catch(() => 0);
     rmSync(this.runDir, { recursive: true, force: true });
     this.db.close();
+    this.lock?.release();
   }
 }
