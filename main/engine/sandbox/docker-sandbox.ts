@@ -35,9 +35,9 @@ export interface SandboxContext {
   workbenchId: string;
   /** Folder for per-sandbox mounts (task, opt, channel socket). */
   runDir: string;
-  /** /tmp on a loop-mounted disk of the ephemeral size (see scratch-disk.ts); otherwise a tmpfs charged to memory. */
+  /** /tmp on a loop-mounted disk of the ephemeral size (see scratch-disk.ts); otherwise a tmpfs charged to memory. Turned off by the first failure. */
   scratchDisks?: boolean;
-  /** Told when a sandbox falls back to a tmpfs /tmp although scratch disks were asked for. */
+  /** Told of that failure: sandboxes get a tmpfs /tmp from then on. */
   onScratchDiskError?: (err: unknown) => void;
 }
 
@@ -102,6 +102,8 @@ export class DockerSandbox {
     let disk: ScratchDisk | null = null;
     if (this.ctx.scratchDisks) {
       disk = await createScratchDisk(this.dir, this.shape.ephemeralMb, { uid: SANDBOX_UID, gid: SANDBOX_GID }).catch((err) => {
+        // What failed once (no free loop device, a sandboxed dockerd) fails again: tmpfs from now on, said once.
+        this.ctx.scratchDisks = false;
         this.ctx.onScratchDiskError?.(err);
         return null;
       });

@@ -60,13 +60,15 @@ export async function createScratchDisk(dir: string, sizeMb: number, owner: { ui
   await run(DEBUGFS, ['-w', '-R', 'set_inode_field / mode 041777', image]);
   const { stdout } = await run(LOSETUP, ['--find', '--show', image]);
   const device = stdout.trim();
+  // noinit_itable: the image is sparse, so its unwritten inode tables already read as zeros; the
+  // kernel need not write them (up to 160 MB for 10 GB) in the background.
   return {
     device,
     mount: {
       Type: 'volume',
       Source: '',
       Target: '/tmp',
-      VolumeOptions: { NoCopy: true, Labels: {}, DriverConfig: { Name: 'local', Options: { type: 'ext4', device, o: 'nosuid,nodev' } } },
+      VolumeOptions: { NoCopy: true, Labels: {}, DriverConfig: { Name: 'local', Options: { type: 'ext4', device, o: 'nosuid,nodev,noinit_itable' } } },
     },
   };
 }
