@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ASYNC_QUEUE_PER_FUNCTION_SCHEMA, ASYNC_QUEUE_SCHEMA } from '../data/async-queue.js';
+import { ASYNC_QUEUE_PER_FUNCTION_SCHEMA, ASYNC_QUEUE_SCHEMA } from '../data/async-queue-store.js';
 import { AUDIT_SCHEMA } from '../telemetry/audit.js';
 import { CONFIG_HISTORY_SCHEMA } from '../telemetry/config-history.js';
 import { SAVED_EVENTS_SCHEMA } from '../control/saved-events.js';
