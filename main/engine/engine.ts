@@ -17,6 +17,7 @@ import { CpuAwareLimit } from './data/delivery-limit.js';
 import { AuditTrail } from './telemetry/audit.js';
 import { LayerRegistry } from './control/layers.js';
 import { LinkedFolders } from './control/linked-folders.js';
+import { FunctionUrls } from './control/function-urls.js';
 import { SavedEvents } from './control/saved-events.js';
 import { ConfigHistory } from './telemetry/config-history.js';
 import { InvokeService } from './data/invoke-service.js';
@@ -91,6 +92,7 @@ export class Engine {
   readonly audit: AuditTrail;
   readonly layers: LayerRegistry;
   readonly linked: LinkedFolders;
+  readonly urls: FunctionUrls;
   readonly savedEvents: SavedEvents;
   /** Where the server serves this engine (for download URLs); set by the server once it listens. */
   baseUrl = '';
@@ -156,6 +158,7 @@ export class Engine {
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
     this.eventConfigs = new EventInvokeConfigs(this.functions);
     this.linked = new LinkedFolders(this.functions, options.progress);
+    this.urls = new FunctionUrls(this.functions, options.region, () => this.baseUrl);
     this.savedEvents = new SavedEvents(db);
     this.queue = new AsyncQueue(db, {
       invoke: async (functionName, qualifier, payload, requestId) => {

@@ -1,6 +1,6 @@
 // Read operations that deployment tools call for every function (Terraform's
 // AWS provider reads code signing, runtime management and recursion settings
-// after each GetFunction; drift checks list URLs and event source mappings)
+// after each GetFunction; drift checks list event source mappings)
 // although the workbench offers nothing to set there. Each answers what AWS
 // answers for a function without such settings, so those tools work
 // unchanged; the matching write operations stay unknown
@@ -28,14 +28,6 @@ export function compatRoutes(engine: Engine): Route[] {
     get('GetFunctionRecursionConfig', `/2024-08-31/functions/${FN}/recursion-config`, ({ res, params }) => {
       existing(params[0]!, null);
       sendJson(res, 200, { RecursiveLoop: 'Terminate' });
-    }),
-    get('ListFunctionUrlConfigs', `/2021-10-31/functions/${FN}/urls`, ({ res, params }) => {
-      existing(params[0]!, null);
-      sendJson(res, 200, { FunctionUrlConfigs: [] });
-    }),
-    get('GetFunctionUrlConfig', `/2021-10-31/functions/${FN}/url`, ({ params, query }) => {
-      existing(params[0]!, query.get('Qualifier'));
-      throw notFound('The resource you requested does not exist.');
     }),
     get('ListEventSourceMappings', '/2015-03-31/event-source-mappings', ({ res, query }) => {
       const fn = query.get('FunctionName');

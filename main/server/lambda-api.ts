@@ -10,6 +10,8 @@ import { BodyTooLarge, EMPTY_EVENT, MAX_SYNC_PAYLOAD, parseJson, readBody, sendE
 import { controlRoutes, requestBodies, type Route, type RouteContext } from './control-routes.js';
 import { workbenchRoutes } from './workbench-routes.js';
 import { compatRoutes } from './compat-routes.js';
+import { functionUrlRoutes } from './function-url-routes.js';
+import { functionUrlRequest, serveFunctionUrl } from './function-url.js';
 import type { AuditCaller } from '../engine/telemetry/audit.js';
 
 /** Who made a call: the access key of its SigV4 signature, and whether the AWS CLI or an SDK signed it. */
@@ -37,7 +39,7 @@ export class LambdaApi {
   baseUrl = '';
 
   constructor(private readonly opts: LambdaApiOptions) {
-    this.routes = [...controlRoutes(opts.engine, () => this.baseUrl), ...compatRoutes(opts.engine), ...workbenchRoutes(opts.engine)];
+    this.routes = [...controlRoutes(opts.engine, () => this.baseUrl), ...functionUrlRoutes(opts.engine), ...compatRoutes(opts.engine), ...workbenchRoutes(opts.engine)];
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
@@ -83,6 +85,10 @@ export class LambdaApi {
     const path = q < 0 ? url : url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const method = req.method ?? 'GET';
+
+    // Function URLs: by their own host name, or under /_lambda-url/<id>/.
+    const fu = functionUrlRequest(req, this.opts.engine.options.region);
+    if (fu) return serveFunctionUrl(this.opts.engine, req, res, fu);
 
     // The hot path first: Invoke.
     const inv = path.match(INVOKE_PATH);

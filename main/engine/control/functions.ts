@@ -25,6 +25,7 @@ import type { PolicyStatement } from './permissions.js';
 import type { StoredEventInvokeConfig } from './event-invoke-config.js';
 import type { LayerRecord, LayerRegistry } from './layers.js';
 import { MAX_UNZIPPED_BYTES } from './code-store.js';
+import type { StoredFunctionUrl } from './function-urls.js';
 
 export type { CreateFunctionInput, FunctionConfiguration } from './function-config.js';
 
@@ -47,6 +48,8 @@ export interface FunctionRecord extends VersionRecord {
   linkedFolder?: string;
   /** Provisioned concurrency by qualifier (a version number or an alias). */
   provisioned?: Record<string, { requested: number; lastModified: string }>;
+  /** Function URLs by qualifier (`$LATEST` or an alias); see function-urls.ts. */
+  urls?: Record<string, StoredFunctionUrl>;
   /** The highest version number ever published (numbers are never reused). */
   lastVersion: number;
 }

@@ -1,0 +1,231 @@
+// Serves function URLs as Lambda's URL front end does: an HTTP request becomes
+// a payload-2.0 event, the function's answer becomes the HTTP response
+// (statusCode/headers/cookies/body, or any other JSON as a 200 application/json
+// body), CORS preflights are answered from the URL's Cors settings without
+// invoking, and AWS_IAM URLs refuse unsigned requests.
+//
+// A URL is reached by its host name, `<url-id>.lambda-url.<region>.localhost`
+// (browsers and curl resolve *.localhost to 127.0.0.1), or, for clients whose
+// resolver does not, at `http://127.0.0.1:<port>/_lambda-url/<url-id>/<path>`.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine } from '../engine/engine.js';
+import { LambdaError } from '../engine/errors.js';
+import type { UrlCors, UrlTarget } from '../engine/control/function-urls.js';
+import { BodyTooLarge, MAX_SYNC_PAYLOAD, readBody } from './http-util.js';
+
+export const URL_PATH_PREFIX = '/_lambda-url/';
+const HOST_RE = /^([a-z0-9]{32})\.lambda-url\.([a-z0-9-]+)\.localhost(?::(\d+))?$/i;
+const ID_RE = /^[a-z0-9]{32}$/;
+
+/** Content types whose bodies reach the function as text; any other body is base64, as on AWS. */
+const TEXT_TYPE = /^(text\/|application\/(json|javascript|xml|graphql)\b|application\/[\w.+-]+\+(json|xml)\b)/i;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+interface UrlRequest {
+  urlId: string;
+  /** Path and query as the client sent them, without the /_lambda-url/<id> prefix. */
+  target: string;
+  domainName: string;
+}
+
+/** Whether a request is for a function URL (by host name or path prefix), and which. */
+export function functionUrlRequest(req: IncomingMessage, region: string): UrlRequest | undefined {
+  const url = req.url ?? '/';
+  const host = req.headers.host;
+  const m = host ? HOST_RE.exec(host) : null;
+  if (m) return { urlId: m[1]!.toLowerCase(), target: url, domainName: `${m[1]!.toLowerCase()}.lambda-url.${m[2]}.localhost` };
+  if (!url.startsWith(URL_PATH_PREFIX)) return undefined;
+  const id = url.slice(URL_PATH_PREFIX.length, URL_PATH_PREFIX.length + 32);
+  const rest = url.slice(URL_PATH_PREFIX.length + 32);
+  if (!ID_RE.test(id) || (rest !== '' && rest[0] !== '/' && rest[0] !== '?')) return undefined;
+  return { urlId: id, target: rest === '' || rest[0] === '?' ? `/${rest}` : rest, domainName: `${id}.lambda-url.${region}.localhost` };
+}
+
+export async function serveFunctionUrl(engine: Engine, req: IncomingMessage, res: ServerResponse, u: UrlRequest): Promise<void> {
+  const target = engine.urls.lookup(u.urlId);
+  if (!target) return message(res, 403, 'Forbidden');
+  const auth = req.headers.authorization ?? '';
+  if (target.url.authType === 'AWS_IAM' && !auth.startsWith('AWS4-HMAC-SHA256 ')) return message(res, 403, 'Forbidden');
+
+  const method = (req.method ?? 'GET').toUpperCase();
+  const origin = req.headers.origin;
+  const cors = target.url.cors;
+  if (cors && method === 'OPTIONS' && origin && req.headers['access-control-request-method']) {
+    res.writeHead(200, { ...preflightHeaders(cors, origin, req), 'Content-Length': 0 }).end();
+    return;
+  }
+
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_SYNC_PAYLOAD);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) return message(res, 413, `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`);
+    throw err;
+  }
+  const requestId = randomUUID();
+  const event = buildEvent(engine, req, u, target, method, body, requestId);
+  let out;
+  try {
+    out = await engine.invoke({
+      functionName: target.functionName,
+      qualifier: target.qualifier === '$LATEST' ? undefined : target.qualifier,
+      payload: Buffer.from(JSON.stringify(event)),
+      requestId,
+    });
+  } catch (err) {
+    if (err instanceof LambdaError && err.code === 'TooManyRequestsException') return message(res, 429, 'Rate Exceeded.');
+    if (err instanceof LambdaError && err.code === 'ResourceNotFoundException') return message(res, 403, 'Forbidden');
+    throw err;
+  }
+  const corsHeaders = cors && origin ? responseCorsHeaders(cors, origin) : {};
+  if (out.functionError) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
+  const mapped = mapResponse(out.payload);
+  if (!mapped) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
+  const headers: Record<string, string | string[] | number> = { ...mapped.headers, ...corsHeaders, 'x-amzn-RequestId': out.requestId };
+  if (mapped.cookies.length > 0) headers['Set-Cookie'] = mapped.cookies;
+  headers['Content-Length'] = mapped.body.length;
+  res.writeHead(mapped.status, headers);
+  res.end(method === 'HEAD' ? undefined : mapped.body);
+}
+
+function buildEvent(engine: Engine, req: IncomingMessage, u: UrlRequest, target: UrlTarget, method: string, body: Buffer, requestId: string) {
+  const q = u.target.indexOf('?');
+  const rawPath = q < 0 ? u.target : u.target.slice(0, q);
+  const rawQueryString = q < 0 ? '' : u.target.slice(q + 1);
+
+  // Header names lower-cased, repeated values joined with commas; cookies go to their own list.
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  const cookies = (headers.cookie ?? '').split(';').map((c) => c.trim()).filter(Boolean);
+  delete headers.cookie;
+  const port = req.socket.localPort;
+  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  if (port) headers['x-forwarded-port'] = String(port);
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+
+  const query: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(rawQueryString)) query[k] = k in query ? `${query[k]},${v}` : v;
+
+  const text = body.length > 0 && TEXT_TYPE.test(headers['content-type'] ?? '');
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${pad(now.getUTCDate())}/${MONTHS[now.getUTCMonth()]}/${now.getUTCFullYear()}:${pad(now.getUTCHours())}:${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())} +0000`;
+  const iam = target.url.authType === 'AWS_IAM';
+  const account = engine.options.accountId;
+  const accessKey = (req.headers.authorization ?? '').match(/Credential=([^/,\s]+)\//)?.[1] ?? 'AKIAWORKBENCHCALLER0';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: iam ? account : 'anonymous',
+      apiId: u.urlId,
+      ...(iam
+        ? {
+            authorizer: {
+              iam: {
+                accessKey,
+                accountId: account,
+                callerId: 'AIDAWORKBENCHLOCALUSER',
+                cognitoIdentity: null,
+                principalOrgId: null,
+                userArn: `arn:aws:iam::${account}:user/workbench`,
+                userId: 'AIDAWORKBENCHLOCALUSER',
+              },
+            },
+          }
+        : {}),
+      domainName: u.domainName,
+      domainPrefix: u.urlId,
+      http: { method, path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time,
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: text ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !text,
+  };
+}
+
+interface Mapped {
+  status: number;
+  headers: Record<string, string>;
+  cookies: string[];
+  body: Buffer;
+}
+
+/** The function's result as an HTTP response; undefined when it cannot be one (Lambda answers 502). */
+function mapResponse(payload: Buffer): Mapped | undefined {
+  let result: unknown;
+  try {
+    result = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const json = { 'Content-Type': 'application/json' };
+  if (typeof result !== 'object' || result === null || Array.isArray(result) || !('statusCode' in result)) {
+    return { status: 200, headers: json, cookies: [], body: payload };
+  }
+  const r = result as Record<string, unknown>;
+  const status = Number(r.statusCode);
+  if (!Number.isInteger(status) || status < 100 || status > 599) return undefined;
+  const headers: Record<string, string> = {};
+  if (r.headers !== undefined && r.headers !== null) {
+    if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return undefined;
+    for (const [k, v] of Object.entries(r.headers)) if (v !== null && v !== undefined) headers[k] = String(v);
+  }
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) Object.assign(headers, json);
+  const cookies = Array.isArray(r.cookies) ? r.cookies.map(String) : [];
+  const text = r.body === undefined || r.body === null ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  return { status, headers, cookies, body };
+}
+
+function allowedOrigin(cors: UrlCors, origin: string): string | undefined {
+  const list = cors.AllowOrigins ?? [];
+  if (list.includes('*')) return cors.AllowCredentials ? origin : '*';
+  return list.includes(origin) ? origin : undefined;
+}
+
+function responseCorsHeaders(cors: UrlCors, origin: string): Record<string, string> {
+  const allowed = allowedOrigin(cors, origin);
+  if (!allowed) return {};
+  const h: Record<string, string> = { 'Access-Control-Allow-Origin': allowed, Vary: 'Origin' };
+  if (cors.AllowCredentials) h['Access-Control-Allow-Credentials'] = 'true';
+  if (cors.ExposeHeaders?.length) h['Access-Control-Expose-Headers'] = cors.ExposeHeaders.join(',');
+  return h;
+}
+
+function preflightHeaders(cors: UrlCors, origin: string, req: IncomingMessage): Record<string, string> {
+  const h = responseCorsHeaders(cors, origin);
+  if (!h['Access-Control-Allow-Origin']) return {};
+  const methods = cors.AllowMethods ?? [];
+  const asked = String(req.headers['access-control-request-method'] ?? '').toUpperCase();
+  if (methods.length > 0) h['Access-Control-Allow-Methods'] = methods.includes('*') ? asked || '*' : methods.join(',');
+  const allowHeaders = cors.AllowHeaders ?? [];
+  if (allowHeaders.length > 0) {
+    h['Access-Control-Allow-Headers'] = allowHeaders.includes('*') ? String(req.headers['access-control-request-headers'] ?? '*') : allowHeaders.join(',');
+  }
+  if (cors.MaxAge !== undefined) h['Access-Control-Max-Age'] = String(cors.MaxAge);
+  return h;
+}
+
+function message(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  const body = JSON.stringify({ Message: text });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
