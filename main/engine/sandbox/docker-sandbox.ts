@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { Channel, type InitMessage } from './channel.js';
 import { CgroupControl } from './cgroup.js';
+import { processAlive } from '../process-alive.js';
 import { createScratchDisk, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
 
@@ -247,13 +248,4 @@ export async function reapOrphans(docker: Docker, workbenchId: string): Promise<
     }
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../process-alive.js';
 
 interface Owner {
   pid: number;
@@ -48,7 +49,7 @@ export class DataDirLock {
       const owner = readOwner(file);
       // Unreadable: the owner is between creating and writing it (or it is damaged); not ours to take.
       if (!owner) throw new DataDirInUse(file, { pid: 0, host: 'unknown', since: 'unknown' });
-      if (owner.host !== hostname() || alive(owner.pid)) throw new DataDirInUse(file, owner);
+      if (owner.host !== hostname() || processAlive(owner.pid)) throw new DataDirInUse(file, owner);
       rmSync(file, { force: true });
     }
   }
@@ -68,13 +69,4 @@ function readOwner(file: string): Owner | undefined {
     /* missing or unreadable */
   }
   return undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
