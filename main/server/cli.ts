@@ -49,6 +49,22 @@ async function serve(argv: string[]): Promise<void> {
     'async-concurrency': 'number',
     region: 'string',
   });
+  // Whole numbers within range, or a usage error naming the flag (not a silently odd workbench).
+  const limits: Record<string, [number, number]> = {
+    port: [0, 65_535],
+    'keepalive-ms': [1, 86_400_000],
+    'freeze-after-ms': [0, 86_400_000],
+    'ready-sandboxes': [0, 100],
+    'account-concurrency': [1, 100_000],
+    'async-retry-base-ms': [0, 3_600_000],
+    'async-concurrency': [1, 1_000],
+  };
+  for (const [name, [min, max]] of Object.entries(limits)) {
+    const v = flags[name];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max)) {
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${String(v)}`);
+    }
+  }
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const engine = await Engine.open({
     dataDir: resolve((flags['data-dir'] as string | undefined) ?? '.lwb'),

@@ -1,6 +1,7 @@
 // One workbench per data directory: a second one is refused with a message
 // that names the first (it would otherwise remove the first's containers as
-// orphans), and a lock left by a killed workbench is taken over.
+// orphans), and a lock left by a killed workbench is taken over. Also: serve
+// refuses settings out of range instead of starting an odd workbench.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, tempDataDir, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
@@ -26,5 +27,10 @@ describe('the data directory', () => {
     const second = await startServer({ dataDir });
     servers.push(second);
     expect((await invoke(second.client(), 'kept')).json).toBe(1);
+  });
+
+  it('serve refuses out-of-range settings with a usage error that names the flag', async () => {
+    await expect(startServer({ args: ['--async-concurrency', '0'] })).rejects.toThrow(/exited \(2\)[\s\S]*--async-concurrency must be a whole number from 1 to 1000, got 0/);
+    await expect(startServer({ args: ['--keepalive-ms', '2.5'] })).rejects.toThrow(/--keepalive-ms must be a whole number/);
   });
 });
