@@ -56,6 +56,15 @@ describe('async invocations', () => {
     });
     const attempts = (await events(server.url, 'always-fails')).filter((e) => e.kind === 'phase' && e.phase === 'invoke');
     expect(attempts).toHaveLength(3);
+
+    // A configuration written for AWS with an SQS queue is taken as is; an ARN no destination can be is refused.
+    const onFailure = (Destination: string) =>
+      client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'always-fails', DestinationConfig: { OnFailure: { Destination } } }));
+    await onFailure('arn:aws:sqs:us-east-1:123456789012:orders-dlq');
+    await expect(onFailure('arn:aws:dynamodb:us-east-1:123456789012:table/t')).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: expect.stringContaining('an SQS queue'),
+    });
   });
 
   it('2,000 events survive kill -9 mid-delivery: all delivered at least once, failures end in the failure destination', async () => {

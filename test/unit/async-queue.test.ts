@@ -262,6 +262,23 @@ describe('AsyncQueue: outcomes', () => {
   });
 });
 
+describe('AsyncQueue: AWS service destinations', () => {
+  it('keeps records for SQS, SNS, EventBridge and S3 destinations in local stores named by their ARN', async () => {
+    const sqs = 'arn:aws:sqs:us-east-1:123456789012:orders-dlq';
+    const bus = 'arn:aws:events:us-east-1:123456789012:event-bus/default';
+    const { queue } = harness((c) => (c.payload.toString().includes('fail') ? functionError('no stock') : ok()), {
+      configs: { fn: { MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: sqs }, OnSuccess: { Destination: bus } } } },
+    });
+    queue.start();
+    queue.enqueue('fn', undefined, event({ fail: true }));
+    queue.enqueue('fn', undefined, event({ ok: true }));
+    await waitFor(() => queue.stats().delivered + queue.stats().failed === 2);
+    expect(queue.destinationRecords(sqs)).toMatchObject([{ requestContext: { condition: 'RetriesExhausted' }, responsePayload: { errorMessage: 'no stock' } }]);
+    expect(queue.destinationRecords(bus)).toMatchObject([{ requestContext: { condition: 'Success' } }]);
+    expect(queue.deadLetters('fn')).toEqual([]);
+  });
+});
+
 describe('AsyncQueue: durability', () => {
   it('loses nothing across a crash with leased events: expired leases are delivered after a restart', async () => {
     const dir = tempDir();

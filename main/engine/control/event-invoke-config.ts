@@ -21,7 +21,7 @@ function validDestination(value: unknown, which: string): { Destination?: string
   if (d === undefined) return {};
   if (typeof d !== 'string' || !parseDestination(d)) {
     throw invalidParameter(
-      `${which} destination ${JSON.stringify(d)} is not supported: use a Lambda function ARN or a workbench store (arn:aws:workbench:<region>:<account>:destination:<name>).`,
+      `${which} destination ${JSON.stringify(d)} is not a destination ARN: use a Lambda function, an SQS queue, an SNS topic, an EventBridge bus, an S3 bucket, or a workbench store (arn:aws:workbench:<region>:<account>:destination:<name>).`,
     );
   }
   return { Destination: d };

@@ -114,13 +114,17 @@ export type DestinationTarget =
 
 const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[^:]+:[^:]+:function:([A-Za-z0-9_-]+)(?::(\$LATEST|[A-Za-z0-9_-]+))?$/;
 const STORE_ARN = /^arn:aws[a-zA-Z-]*:workbench:[^:]+:[^:]+:destination:([A-Za-z0-9_.-]+)$/;
+const SERVICE_ARN = /^arn:aws[a-zA-Z-]*:(sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9_.\/-]+|s3:::[a-z0-9.-]{3,63})$/;
 
-/** A Lambda function ARN or a workbench destination store ARN; anything else (SQS, SNS…) cannot be delivered locally. */
+/** Where a destination ARN leads: a Lambda function, or a local store (a workbench store, or an SQS, SNS, EventBridge or S3 ARN); undefined for anything else. */
 export function parseDestination(arn: string): DestinationTarget | undefined {
   const fn = FUNCTION_ARN.exec(arn);
   if (fn) return fn[2] ? { kind: 'function', functionName: fn[1]!, qualifier: fn[2] } : { kind: 'function', functionName: fn[1]! };
   const store = STORE_ARN.exec(arn);
   if (store) return { kind: 'store', name: store[1]! };
+  // SQS, SNS, EventBridge and S3 destinations (AWS's other kinds) are kept as local stores named by
+  // their ARN, so a configuration written for AWS works unchanged and its records can be read.
+  if (SERVICE_ARN.test(arn)) return { kind: 'store', name: arn };
   return undefined;
 }
 
