@@ -81,7 +81,7 @@ export async function serveFunctionUrl(engine: Engine, req: IncomingMessage, res
   }
   const corsHeaders = cors && origin ? responseCorsHeaders(cors, origin) : {};
   if (out.functionError) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
-  const mapped = mapResponse(out.payload);
+  const mapped = target.url.invokeMode === 'RESPONSE_STREAM' ? mapStreamed(out.payload) : mapResponse(out.payload);
   if (!mapped) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
   const headers: Record<string, string | string[] | number> = { ...mapped.headers, ...corsHeaders, 'x-amzn-RequestId': out.requestId };
   if (mapped.cookies.length > 0) headers['Set-Cookie'] = mapped.cookies;
@@ -194,6 +194,30 @@ function mapResponse(payload: Buffer): Mapped | undefined {
   const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
   return { status, headers, cookies, body };
 }
+
+/**
+ * A streaming handler's output (RESPONSE_STREAM URLs). With awslambda.HttpResponseStream it starts
+ * with a JSON prelude (statusCode, headers, cookies) and 8 NUL bytes; otherwise it is the body
+ * itself, sent as the stream's default content type.
+ */
+function mapStreamed(payload: Buffer): Mapped {
+  const cut = payload[0] === 0x7b ? payload.indexOf(STREAM_DELIMITER) : -1;
+  if (cut > 0) {
+    try {
+      const prelude = JSON.parse(payload.subarray(0, cut).toString('utf8')) as Record<string, unknown>;
+      const headers = (prelude.headers ?? {}) as Record<string, unknown>;
+      const typed = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+      const withType = typed ? headers : { ...headers, 'Content-Type': 'application/octet-stream' };
+      const mapped = mapResponse(Buffer.from(JSON.stringify({ statusCode: 200, ...prelude, headers: withType, body: '' })));
+      if (mapped) return { ...mapped, body: payload.subarray(cut + STREAM_DELIMITER.length) };
+    } catch {
+      /* not a prelude: the whole output is the body */
+    }
+  }
+  return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, cookies: [], body: payload };
+}
+
+const STREAM_DELIMITER = Buffer.alloc(8);
 
 function allowedOrigin(cors: UrlCors, origin: string): string | undefined {
   const list = cors.AllowOrigins ?? [];

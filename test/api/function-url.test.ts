@@ -42,6 +42,19 @@ exports.handler = async (event) => {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event, calls }) };
 };`;
 
+const STREAMER = `
+exports.handler = awslambda.streamifyResponse(async (event, responseStream) => {
+  if ((event.queryStringParameters || {}).mode === 'http') {
+    const stream = awslambda.HttpResponseStream.from(responseStream, { statusCode: 202, headers: { 'Content-Type': 'text/plain', 'X-Streamed': 'yes' }, cookies: ['k=v'] });
+    stream.write('part1');
+    stream.write('part2');
+    stream.end();
+    return;
+  }
+  responseStream.write('just bytes');
+  responseStream.end();
+});`;
+
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -171,6 +184,23 @@ describe('function URLs', () => {
   it.skipIf(!existsSync('/usr/bin/curl'))('works from curl with the URL exactly as CreateFunctionUrlConfig gave it', async () => {
     const { stdout } = await run('/usr/bin/curl', ['-s', '--max-time', '20', `${url.href}from-curl?via=curl`]);
     expect(JSON.parse(stdout).event).toMatchObject({ rawPath: '/from-curl', queryStringParameters: { via: 'curl' } });
+  });
+
+  it('RESPONSE_STREAM URLs serve streamifyResponse handlers: the HttpResponseStream prelude gives status, headers and cookies', async () => {
+    const client = server.client();
+    await createFunction(client, { name: 'streamer', files: { 'index.js': STREAMER } });
+    const { FunctionUrl } = await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'streamer', AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' }));
+    const h = new URL(FunctionUrl!).host;
+    const http1 = await http('GET', h, '/?mode=http');
+    expect(http1.status).toBe(202);
+    expect(http1.headers['x-streamed']).toBe('yes');
+    expect(http1.headers['set-cookie']).toEqual(['k=v']);
+    expect(http1.headers['content-type']).toBe('text/plain');
+    expect(http1.body.toString()).toBe('part1part2');
+    const raw = await http('GET', h, '/');
+    expect(raw.status).toBe(200);
+    expect(raw.headers['content-type']).toBe('application/octet-stream');
+    expect(raw.body.toString()).toBe('just bytes');
   });
 
   it('AWS_IAM URLs refuse unsigned requests; an alias gets its own URL; a deleted URL answers 403', async () => {

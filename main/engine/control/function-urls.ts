@@ -23,7 +23,8 @@ export interface StoredFunctionUrl {
   urlId: string;
   authType: 'NONE' | 'AWS_IAM';
   cors?: UrlCors;
-  invokeMode: 'BUFFERED';
+  /** RESPONSE_STREAM is served once the function ends (its stream is collected), not progressively. */
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
   created: string;
   modified: string;
 }
@@ -170,8 +171,7 @@ function settings(body: Record<string, unknown>, current: StoredFunctionUrl | un
     throw invalidParameter(`AuthType must be NONE or AWS_IAM${authType === undefined ? ' (it is required)' : `, not ${JSON.stringify(authType)}`}.`);
   }
   const mode = body.InvokeMode ?? current?.invokeMode ?? 'BUFFERED';
-  if (mode === 'RESPONSE_STREAM') throw invalidParameter('InvokeMode RESPONSE_STREAM is not supported by the workbench yet; use BUFFERED.');
-  if (mode !== 'BUFFERED') throw invalidParameter(`InvokeMode must be BUFFERED or RESPONSE_STREAM, not ${JSON.stringify(mode)}.`);
+  if (mode !== 'BUFFERED' && mode !== 'RESPONSE_STREAM') throw invalidParameter(`InvokeMode must be BUFFERED or RESPONSE_STREAM, not ${JSON.stringify(mode)}.`);
   const cors = body.Cors === undefined ? current?.cors : checkCors(body.Cors);
   return { authType, invokeMode: mode, ...(cors ? { cors } : {}) };
 }
