@@ -30,6 +30,7 @@ import { scratchDisksUnavailable } from './sandbox/scratch-disk.js';
 import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
 import { DataDirLock } from './store/data-dir-lock.js';
 import { EventLog } from './telemetry/events.js';
+import { LogArchive } from './telemetry/logs.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -80,6 +81,8 @@ const hex = (n: number) => randomBytes(n).toString('hex');
 
 export class Engine {
   readonly events = new EventLog();
+  /** Every env's log stream, kept after the env is gone. */
+  readonly logs = new LogArchive();
   readonly functions: FunctionRegistry;
   readonly invoker: InvokeService;
   readonly workbenchId: string;
@@ -147,6 +150,7 @@ export class Engine {
       env: {
         freezeAfterMs: options.freezeAfterMs,
         keepAliveMs: options.keepAliveMs,
+        logs: this.logs,
         platformEnv: {
           AWS_ACCESS_KEY_ID: 'AKIAWORKBENCHLOCAL00',
           AWS_SECRET_ACCESS_KEY: 'workbench-local-secret-not-a-real-key',
@@ -317,9 +321,9 @@ export class Engine {
     }));
   }
 
-  /** The log streams of a function's live environments, oldest first. */
-  logStreams(functionName: string): { name: string; text: string }[] {
-    return this.invoker.environments(functionName).map((e) => ({ name: e.log.name, text: e.log.text() }));
+  /** A function's log streams, of live and of ended environments, oldest first. */
+  logStreams(functionName: string): { name: string; text: string; ended: boolean }[] {
+    return this.logs.list(functionName).map((s) => ({ name: s.name, text: s.text(), ended: s.ended }));
   }
 
   /** Waits until ready sandboxes are in place (benchmarks and tests measure warm reserves). */

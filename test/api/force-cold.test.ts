@@ -1,5 +1,5 @@
 // The force-cold setting: every invoke starts a new env, which is destroyed
-// afterwards, and the event log says why.
+// afterwards, and the event log says why; the destroyed envs' logs stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke, report } from '../helpers/lambda.js';
@@ -29,5 +29,12 @@ describe('force cold', () => {
     await waitFor('the envs to be destroyed', async () => (await environments(server.url, 'always-cold')).length === 0);
     const created = (await events(server.url, 'always-cold')).filter((e) => e.kind === 'env.state' && e.from === null);
     expect(created.map((e) => e.cause)).toEqual(['forced-cold', 'forced-cold']);
+    // Both envs are gone; their log streams are not (as CloudWatch keeps them).
+    const streams = (await (await fetch(`${server.url}/_workbench/logs?function=always-cold`)).json()) as { name: string; text: string; ended: boolean }[];
+    expect(streams.map((s) => s.name)).toEqual([a.json.stream, b.json.stream]);
+    for (const s of streams) {
+      expect(s.ended).toBe(true);
+      expect(s.text).toMatch(/START RequestId: [\s\S]*END RequestId: [\s\S]*REPORT RequestId: .*Init Duration/);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogStream, reportLine, tailBase64 } from '../../main/engine/telemetry/logs.js';
+import { LogArchive, LogStream, reportLine, tailBase64 } from '../../main/engine/telemetry/logs.js';
 import { parseFunctionName } from '../../main/engine/control/functions.js';
 
 describe('log lines', () => {
@@ -56,5 +56,26 @@ describe('bounded telemetry', () => {
     expect(all).toHaveLength(10_000);
     expect(all[0]!.at).toBe(5);
     expect(all[9_999]!.at).toBe(10_004);
+  });
+});
+
+describe('log archive', () => {
+  it('keeps ended streams after their env, up to 50 per function, never dropping a live one', () => {
+    const archive = new LogArchive();
+    const live = new LogStream('/aws/lambda/f', '$LATEST', new Date(1000));
+    archive.add('f', live);
+    const ended: LogStream[] = [];
+    for (let i = 0; i < 60; i++) {
+      const s = new LogStream('/aws/lambda/f', '$LATEST', new Date(2000 + i));
+      s.append(`line ${i}\n`);
+      archive.add('f', s);
+      archive.ended('f', s);
+      ended.push(s);
+    }
+    const kept = archive.list('f');
+    expect(kept[0]).toBe(live);
+    expect(kept).toHaveLength(51);
+    expect(kept.slice(1)).toEqual(ended.slice(10));
+    expect(archive.list('other')).toEqual([]);
   });
 });

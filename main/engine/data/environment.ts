@@ -9,7 +9,7 @@ import { encodeInvoke, encodeKill, encodeShutdown, encodeStart, type CallTimes, 
 import { cpusForMemory, type DockerSandbox } from '../sandbox/docker-sandbox.js';
 import { bootstrapArgv } from '../runtimes.js';
 import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
-import { LogStream, ms2, reportLine, tailBase64 } from '../telemetry/logs.js';
+import { LogStream, ms2, reportLine, tailBase64, type LogArchive } from '../telemetry/logs.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
 import { runtimeEnvironment } from './runtime-env.js';
 
@@ -36,6 +36,8 @@ export interface EnvironmentOptions {
   keepAliveMs: number;
   /** Extra variables every env gets (credentials of the workbench). */
   platformEnv: Record<string, string>;
+  /** Where the env's log stream is kept, also after the env is gone. */
+  logs?: LogArchive;
 }
 
 type Phase = 'init' | 'restart' | 'invoke' | 'report' | 'done';
@@ -101,6 +103,7 @@ export class ExecutionEnvironment {
     this.memoryMb = fv.memorySize;
     this.pendingCause = cause;
     this.log = new LogStream(`/aws/lambda/${fv.functionName}`, fv.version);
+    opts.logs?.add(fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
     sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));
     sandbox.channel.on('close', () => this.onChannelClosed());
@@ -115,6 +118,7 @@ export class ExecutionEnvironment {
     if (from === to) return;
     if (!TRANSITIONS[from].includes(to)) throw new Error(`env ${this.id}: illegal transition ${from} → ${to} (${cause})`);
     this.state = to;
+    if (to === 'gone') this.opts.logs?.ended(this.fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: this.fv.functionName, version: this.fv.version, from, to, cause });
   }
 

@@ -14,12 +14,20 @@ export interface LogEvent {
 
 export class LogStream {
   readonly name: string;
+  readonly createdAt: number;
+  /** Set when its env is gone: nothing more will be written. */
+  ended = false;
   private events: LogEvent[] = [];
   private bytes = 0;
 
   constructor(readonly group: string, version: string, now = new Date()) {
     const d = now.toISOString().slice(0, 10).replace(/-/g, '/');
     this.name = `${d}/[${version}]${randomBytes(16).toString('hex')}`;
+    this.createdAt = now.getTime();
+  }
+
+  get size(): number {
+    return this.bytes;
   }
 
   append(text: string, at = Date.now()): void {
@@ -40,6 +48,65 @@ export class LogStream {
 
   all(): readonly LogEvent[] {
     return this.events;
+  }
+}
+
+/** Ended streams kept per function, and in all (bytes), past which the oldest ended ones go. */
+const ENDED_PER_FUNCTION = 50;
+const ENDED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Every env's log stream, live or ended, by function: CloudWatch keeps a
+ * function's streams after their env is gone (a forced-cold or reclaimed env's
+ * log would otherwise vanish with it). Ended streams are kept up to
+ * ENDED_PER_FUNCTION per function and ENDED_BYTES in all, oldest dropped first;
+ * they live in memory, so a restart forgets them.
+ */
+export class LogArchive {
+  private readonly byFunction = new Map<string, LogStream[]>();
+  private endedBytes = 0;
+
+  add(functionName: string, stream: LogStream): void {
+    const list = this.byFunction.get(functionName) ?? [];
+    list.push(stream);
+    this.byFunction.set(functionName, list);
+  }
+
+  /** Called when a stream's env is gone. */
+  ended(functionName: string, stream: LogStream): void {
+    if (stream.ended) return;
+    stream.ended = true;
+    this.endedBytes += stream.size;
+    const list = this.byFunction.get(functionName) ?? [];
+    let ended = list.filter((s) => s.ended).length;
+    while (ended > ENDED_PER_FUNCTION) {
+      this.drop(list, list.findIndex((s) => s.ended));
+      ended--;
+    }
+    while (this.endedBytes > ENDED_BYTES && this.dropOldestEnded()) {
+      /* keep dropping */
+    }
+  }
+
+  /** A function's streams, oldest first. */
+  list(functionName: string): readonly LogStream[] {
+    return this.byFunction.get(functionName) ?? [];
+  }
+
+  private drop(list: LogStream[], i: number): void {
+    this.endedBytes -= list[i]!.size;
+    list.splice(i, 1);
+  }
+
+  private dropOldestEnded(): boolean {
+    let oldest: { list: LogStream[]; i: number } | undefined;
+    for (const list of this.byFunction.values()) {
+      const i = list.findIndex((s) => s.ended);
+      if (i >= 0 && (!oldest || list[i]!.createdAt < oldest.list[oldest.i]!.createdAt)) oldest = { list, i };
+    }
+    if (!oldest) return false;
+    this.drop(oldest.list, oldest.i);
+    return true;
   }
 }
 
