@@ -11,7 +11,7 @@
 // unmounted, so removing the container (by us or by the orphan reaper) frees
 // everything.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, openSync, ftruncateSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MountSettings } from 'dockerode';
@@ -55,9 +55,10 @@ export async function createScratchDisk(dir: string, sizeMb: number, owner: { ui
   }
   // No journal: this is scratch space that dies with its env.
   await run(MKFS, ['-q', '-F', '-m', '0', '-O', '^has_journal', '-E', `root_owner=${owner.uid}:${owner.gid}`, image]);
-  // A fresh /tmp on Lambda is empty and world-writable with the sticky bit.
-  await run(DEBUGFS, ['-w', '-R', 'rmdir lost+found', image]);
-  await run(DEBUGFS, ['-w', '-R', 'set_inode_field / mode 041777', image]);
+  // A fresh /tmp on Lambda is empty and world-writable with the sticky bit (one debugfs run for both).
+  const commands = join(dir, 'tmp.debugfs');
+  writeFileSync(commands, 'rmdir lost+found\nset_inode_field / mode 041777\n');
+  await run(DEBUGFS, ['-w', '-f', commands, image]);
   const { stdout } = await run(LOSETUP, ['--find', '--show', image]);
   const device = stdout.trim();
   // noinit_itable: the image is sparse, so its unwritten inode tables already read as zeros; the
