@@ -270,7 +270,7 @@ export class Engine {
         requestId: req.requestId ?? randomUUID(),
         payload: req.payload,
         invokedArn,
-        traceId: newTraceId(),
+        traceId: newTraceId(version.tracingActive),
         clientContext,
         tail: req.tail ?? false,
       });

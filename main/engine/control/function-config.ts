@@ -19,16 +19,27 @@ export interface FunctionConfiguration {
   Version: string;
   Environment?: { Variables: Record<string, string> };
   Layers?: { Arn: string; CodeSize: number }[];
-  TracingConfig: { Mode: string };
+  TracingConfig: { Mode: 'Active' | 'PassThrough' };
   RevisionId: string;
   State: 'Pending' | 'Active' | 'Inactive' | 'Failed';
   LastUpdateStatus: 'Successful' | 'Failed' | 'InProgress';
   PackageType: 'Zip';
   Architectures: string[];
   EphemeralStorage: { Size: number };
-  LoggingConfig: { LogFormat: 'Text'; LogGroup: string };
+  LoggingConfig: LoggingConfig;
+  DeadLetterConfig?: { TargetArn: string };
+  KMSKeyArn?: string;
   SnapStart: { ApplyOn: 'None'; OptimizationStatus: 'Off' };
   RuntimeVersionConfig: { RuntimeVersionArn: string };
+}
+
+export interface LoggingConfig {
+  LogFormat: 'Text' | 'JSON';
+  /** JSON format only: the lowest level of the function's own logs that is kept. */
+  ApplicationLogLevel?: string;
+  /** JSON format only: the lowest level of the platform's logs that is kept. */
+  SystemLogLevel?: string;
+  LogGroup: string;
 }
 
 /** The fields UpdateFunctionConfiguration may change (CreateFunction sets them too). */
@@ -43,6 +54,10 @@ export interface ConfigInput {
   EphemeralStorage?: { Size?: unknown };
   Layers?: unknown;
   RevisionId?: unknown;
+  TracingConfig?: unknown;
+  LoggingConfig?: unknown;
+  DeadLetterConfig?: unknown;
+  KMSKeyArn?: unknown;
 }
 
 export interface CreateFunctionInput extends ConfigInput {
@@ -109,6 +124,67 @@ export function applyConfig(input: ConfigInput, base?: FunctionConfiguration): P
     const description = input.Description === undefined ? '' : requireString(input.Description, 'Description', true);
     if (description.length > 256) throw invalidParameter('Description must be at most 256 characters.');
     out.Description = description;
+  }
+  return out;
+}
+
+const APPLICATION_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const SYSTEM_LEVELS = ['DEBUG', 'INFO', 'WARN'];
+
+const objectField = (v: unknown, field: string): Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidParameter(`${field} must be an object.`);
+  return v as Record<string, unknown>;
+};
+
+/**
+ * TracingConfig, LoggingConfig, DeadLetterConfig and KMSKeyArn present in
+ * `input`, checked and merged over `base` (AWS's defaults when there is none).
+ * They are kept and shown as AWS shows them; LoggingConfig and TracingConfig
+ * also change what the function sees (runtime-env.ts, model.ts).
+ */
+export function applyObservability(input: ConfigInput, base: FunctionConfiguration | undefined, functionName: string): Partial<FunctionConfiguration> {
+  const out: Partial<FunctionConfiguration> = {};
+  if (input.TracingConfig !== undefined || !base) {
+    const mode = input.TracingConfig === undefined ? 'PassThrough' : objectField(input.TracingConfig, 'TracingConfig').Mode;
+    if (mode !== 'Active' && mode !== 'PassThrough') throw invalidParameter(`TracingConfig.Mode must be Active or PassThrough, not ${JSON.stringify(mode)}.`);
+    out.TracingConfig = { Mode: mode };
+  }
+  if (input.LoggingConfig !== undefined || !base) {
+    const given = input.LoggingConfig === undefined ? {} : objectField(input.LoggingConfig, 'LoggingConfig');
+    const current = base?.LoggingConfig;
+    const format = given.LogFormat ?? current?.LogFormat ?? 'Text';
+    if (format !== 'Text' && format !== 'JSON') throw invalidParameter(`LoggingConfig.LogFormat must be Text or JSON, not ${JSON.stringify(format)}.`);
+    const group = given.LogGroup ?? current?.LogGroup ?? `/aws/lambda/${functionName}`;
+    if (typeof group !== 'string' || !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(group)) {
+      throw invalidParameter('LoggingConfig.LogGroup must be 1 to 512 letters, digits and . - _ / #.');
+    }
+    const config: LoggingConfig = { LogFormat: format, LogGroup: group };
+    if (format === 'JSON') {
+      // JSON logs have levels; AWS starts both at INFO.
+      const app = given.ApplicationLogLevel ?? current?.ApplicationLogLevel ?? 'INFO';
+      const sys = given.SystemLogLevel ?? current?.SystemLogLevel ?? 'INFO';
+      if (typeof app !== 'string' || !APPLICATION_LEVELS.includes(app)) throw invalidParameter(`LoggingConfig.ApplicationLogLevel must be one of ${APPLICATION_LEVELS.join(', ')}.`);
+      if (typeof sys !== 'string' || !SYSTEM_LEVELS.includes(sys)) throw invalidParameter(`LoggingConfig.SystemLogLevel must be one of ${SYSTEM_LEVELS.join(', ')}.`);
+      config.ApplicationLogLevel = app;
+      config.SystemLogLevel = sys;
+    } else if (given.ApplicationLogLevel !== undefined || given.SystemLogLevel !== undefined) {
+      throw invalidParameter('Log levels (ApplicationLogLevel, SystemLogLevel) apply to JSON logs only: set LoggingConfig.LogFormat to JSON.');
+    }
+    out.LoggingConfig = config;
+  }
+  if (input.DeadLetterConfig !== undefined) {
+    const target = objectField(input.DeadLetterConfig, 'DeadLetterConfig').TargetArn ?? '';
+    if (typeof target !== 'string' || (target !== '' && !/^arn:aws[a-zA-Z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/.test(target))) {
+      throw invalidParameter('DeadLetterConfig.TargetArn must be the ARN of an SQS queue or an SNS topic (or empty, to remove it).');
+    }
+    out.DeadLetterConfig = target === '' ? undefined : { TargetArn: target };
+  }
+  if (input.KMSKeyArn !== undefined) {
+    const key = input.KMSKeyArn;
+    if (typeof key !== 'string' || (key !== '' && !/^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(key))) {
+      throw invalidParameter('KMSKeyArn must be the ARN of a KMS key (or empty, to remove it).');
+    }
+    out.KMSKeyArn = key === '' ? undefined : key;
   }
   return out;
 }

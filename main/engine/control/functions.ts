@@ -9,6 +9,7 @@ import type { CodeStore } from './code-store.js';
 import type { FunctionVersion } from '../data/model.js';
 import {
   applyConfig,
+  applyObservability,
   decodeZip,
   lastModified,
   publishableState,
@@ -123,7 +124,7 @@ export class FunctionRegistry {
     if (input.PackageType !== undefined && input.PackageType !== 'Zip') {
       throw invalidParameter('PackageType Image is not supported by the workbench: no container registry is reachable. Upload a .zip package (PackageType Zip).');
     }
-    const fields = applyConfig(input);
+    const fields = { ...applyConfig(input), ...applyObservability(input, undefined, bare) };
     const architectures = validateArchitectures(input.Architectures);
     const tags = validateTags(input.Tags);
     const zip = decodeZip(input.Code);
@@ -148,14 +149,16 @@ export class FunctionRegistry {
       Version: '$LATEST',
       ...(fields.Environment ? { Environment: fields.Environment } : {}),
       ...(layers.length ? { Layers: layerRefs(layers) } : {}),
-      TracingConfig: { Mode: 'PassThrough' },
+      TracingConfig: fields.TracingConfig!,
+      ...(fields.DeadLetterConfig ? { DeadLetterConfig: fields.DeadLetterConfig } : {}),
+      ...(fields.KMSKeyArn ? { KMSKeyArn: fields.KMSKeyArn } : {}),
       RevisionId: randomUUID(),
       State: 'Active',
       LastUpdateStatus: 'Successful',
       PackageType: 'Zip',
       Architectures: architectures,
       EphemeralStorage: fields.EphemeralStorage!,
-      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${bare}` },
+      LoggingConfig: fields.LoggingConfig!,
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
       RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${runtimeId}` },
     };
@@ -263,6 +266,10 @@ export class FunctionRegistry {
         codeKey: rec.codeKey,
         layerKeys: this.layers.codeKeys((c.Layers ?? []).map((l) => l.Arn)),
         revision: `${c.FunctionName}:${c.Version}:${c.RevisionId}`,
+        logGroup: c.LoggingConfig?.LogGroup ?? `/aws/lambda/${c.FunctionName}`,
+        logFormat: c.LoggingConfig?.LogFormat ?? 'Text',
+        ...(c.LoggingConfig?.ApplicationLogLevel ? { applicationLogLevel: c.LoggingConfig.ApplicationLogLevel } : {}),
+        tracingActive: c.TracingConfig?.Mode === 'Active',
         region: this.region,
       };
       this.runnable.set(rec, v);
@@ -339,7 +346,7 @@ export class FunctionRegistry {
     if (typeof input !== 'object' || input === null) throw invalidParameter('The request body must be a JSON object.');
     const record = this.get(parseFunctionName(name).name, true);
     this.checkRevision(record, input.RevisionId);
-    const fields = applyConfig(input, record.config);
+    const fields = { ...applyConfig(input, record.config), ...applyObservability(input, record.config, record.config.FunctionName) };
     if (input.Layers !== undefined) {
       const layers = this.layers.resolveArns(input.Layers);
       checkUnzippedTotal(this.code.unzippedSize(record.codeKey), layers);
@@ -348,6 +355,8 @@ export class FunctionRegistry {
     const config: FunctionConfiguration = { ...record.config, ...fields, LastModified: lastModified(), RevisionId: randomUUID() };
     if ('Layers' in fields && !fields.Layers) delete config.Layers;
     if ('Environment' in fields && !fields.Environment) delete config.Environment;
+    if ('DeadLetterConfig' in fields && !fields.DeadLetterConfig) delete config.DeadLetterConfig;
+    if ('KMSKeyArn' in fields && !fields.KMSKeyArn) delete config.KMSKeyArn;
     if (fields.Runtime) config.RuntimeVersionConfig = { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${fields.Runtime}` };
     const updated: FunctionRecord = { ...record, config };
     this.save(updated);

@@ -102,7 +102,7 @@ export class ExecutionEnvironment {
   ) {
     this.memoryMb = fv.memorySize;
     this.pendingCause = cause;
-    this.log = new LogStream(`/aws/lambda/${fv.functionName}`, fv.version);
+    this.log = new LogStream(fv.logGroup, fv.version);
     opts.logs?.add(fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
     sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));

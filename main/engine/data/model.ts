@@ -22,6 +22,12 @@ export interface FunctionVersion {
   /** Changes whenever code or configuration change: envs of another revision are never reused. */
   revision: string;
   region: string;
+  /** LoggingConfig: the log group, and JSON format with the function's log level (runtimes read AWS_LAMBDA_LOG_*). */
+  logGroup: string;
+  logFormat: 'Text' | 'JSON';
+  applicationLogLevel?: string;
+  /** TracingConfig Active: trace ids are sampled. */
+  tracingActive: boolean;
 }
 
 export interface Invocation {
@@ -70,7 +76,7 @@ export function randomHex(bytes: number): string {
 }
 
 /** Lambda's trace header value: `Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
-export function newTraceId(): string {
+export function newTraceId(sampled = false): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomHex(12)};Parent=${randomHex(8)};Sampled=0`;
+  return `Root=1-${epoch}-${randomHex(12)};Parent=${randomHex(8)};Sampled=${sampled ? 1 : 0}`;
 }

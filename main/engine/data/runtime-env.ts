@@ -34,5 +34,7 @@ export function runtimeEnvironment(fv: FunctionVersion, id: EnvIdentity, platfor
     AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
     LAMBDA_TASK_ROOT: '/var/task',
     LAMBDA_RUNTIME_DIR: '/var/runtime',
+    // JSON logging (LoggingConfig): the managed runtimes format console/logging output from these.
+    ...(fv.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: fv.applicationLogLevel ?? 'INFO' } : {}),
   };
 }
