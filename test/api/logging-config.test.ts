@@ -1,7 +1,7 @@
 // LoggingConfig, TracingConfig, DeadLetterConfig and KMSKeyArn through the SDK:
 // kept and shown as AWS shows them, checked as AWS checks them, and, for
-// LoggingConfig and TracingConfig, seen by the function (JSON application logs
-// with a level, sampled trace ids).
+// LoggingConfig and TracingConfig, seen in the logs and by the function (JSON
+// application logs with a level, platform.* records, sampled trace ids).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -52,10 +52,28 @@ describe('logging and tracing settings', () => {
 
     const out = await invoke(client, 'structured');
     expect(out.json).toMatchObject({ format: 'JSON', level: 'WARN', group: '/custom/orders', trace: expect.stringMatching(/;Sampled=1$/) });
-    const lines = out.log.split('\n').filter((l) => l.startsWith('{'));
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'WARN', message: "loud { a: 1 }", requestId: expect.any(String) });
+    // Everything is JSON: the platform's records in CloudWatch's order around the function's one kept line.
+    const records = out.log.trim().split('\n').map((l) => JSON.parse(l) as { type?: string; level?: string; message?: string; record?: Record<string, any> });
+    expect(records.map((r) => r.type ?? r.level)).toEqual([
+      'platform.initStart',
+      'platform.initRuntimeDone',
+      'platform.initReport',
+      'platform.start',
+      'WARN',
+      'platform.runtimeDone',
+      'platform.report',
+    ]);
+    expect(records[4]).toMatchObject({ message: 'loud { a: 1 }', requestId: records[3]!.record!.requestId });
+    expect(records[6]!.record).toMatchObject({
+      status: 'success',
+      metrics: { billedDurationMs: expect.any(Number), memorySizeMB: 128, maxMemoryUsedMB: expect.any(Number), initDurationMs: expect.any(Number) },
+    });
     expect(out.log).not.toContain('quiet');
+
+    // SystemLogLevel WARN drops the platform's INFO records; the function's WARN line stays.
+    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'structured', LoggingConfig: { SystemLogLevel: 'WARN' } }));
+    const quiet = await invoke(client, 'structured');
+    expect(quiet.log.trim().split('\n').map((l) => (JSON.parse(l) as { level?: string }).level)).toEqual(['WARN']);
 
     // Back to text: the levels go, the function logs text lines again.
     const text = await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'structured', LoggingConfig: { LogFormat: 'Text' }, TracingConfig: { Mode: 'PassThrough' } }));
@@ -64,6 +82,7 @@ describe('logging and tracing settings', () => {
     expect(again.json).toMatchObject({ format: null, level: null, trace: expect.stringMatching(/;Sampled=0$/) });
     expect(again.log).toMatch(/\tINFO\tquiet/);
     expect(again.log).toMatch(/\tWARN\tloud/);
+    expect(again.log).toMatch(/^INIT_START Runtime Version: [\s\S]*START RequestId: [\s\S]*END RequestId: [\s\S]*REPORT RequestId: /);
   });
 
   it('refuses what AWS refuses, saying what to fix', async () => {

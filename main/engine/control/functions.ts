@@ -269,6 +269,7 @@ export class FunctionRegistry {
         logGroup: c.LoggingConfig?.LogGroup ?? `/aws/lambda/${c.FunctionName}`,
         logFormat: c.LoggingConfig?.LogFormat ?? 'Text',
         ...(c.LoggingConfig?.ApplicationLogLevel ? { applicationLogLevel: c.LoggingConfig.ApplicationLogLevel } : {}),
+        ...(c.LoggingConfig?.SystemLogLevel ? { systemLogLevel: c.LoggingConfig.SystemLogLevel } : {}),
         tracingActive: c.TracingConfig?.Mode === 'Active',
         region: this.region,
       };

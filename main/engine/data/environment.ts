@@ -9,7 +9,7 @@ import { encodeInvoke, encodeKill, encodeShutdown, encodeStart, type CallTimes, 
 import { cpusForMemory, type DockerSandbox } from '../sandbox/docker-sandbox.js';
 import { bootstrapArgv } from '../runtimes.js';
 import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
-import { LogStream, ms2, reportLine, tailBase64, type LogArchive } from '../telemetry/logs.js';
+import { LogStream, PlatformLines, tailBase64, type LogArchive } from '../telemetry/logs.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
 import { runtimeEnvironment } from './runtime-env.js';
 
@@ -50,6 +50,8 @@ interface Run {
   resolve: (o: InvokeOutcome) => void;
   /** This invocation's log block (written to the stream when complete). */
   log: string[];
+  /** Its START line (or platform.start record), so a restart can take it back. */
+  startLine?: string;
   initStartNs: bigint;
   initDurationMs?: number;
   /** Report Init Duration (first init of this env only). */
@@ -66,7 +68,6 @@ interface Run {
 
 const now = (): bigint => process.hrtime.bigint();
 const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
-const isoNow = (): string => new Date().toISOString();
 
 function platformError(errorType: string, errorMessage: string): Buffer {
   return Buffer.from(JSON.stringify({ errorType, errorMessage }));
@@ -75,6 +76,8 @@ function platformError(errorType: string, errorMessage: string): Buffer {
 export class ExecutionEnvironment {
   readonly id = randomBytes(8).toString('hex');
   readonly log: LogStream;
+  /** START/END/REPORT and the other platform lines, in the function's log format. */
+  private readonly lines: PlatformLines;
   state: EnvState = 'starting';
   /** Set once the first invocation has reported (Init Duration appears only then). */
   private initReported = false;
@@ -103,6 +106,7 @@ export class ExecutionEnvironment {
     this.memoryMb = fv.memorySize;
     this.pendingCause = cause;
     this.log = new LogStream(fv.logGroup, fv.version);
+    this.lines = new PlatformLines(fv.logFormat, fv.systemLogLevel);
     opts.logs?.add(fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
     sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));
@@ -148,9 +152,7 @@ export class ExecutionEnvironment {
     this.setState('initializing', cause);
     run.phase = 'init';
     run.reportInit = !this.initReported;
-    if (this.runtimeStarts === 0) {
-      run.log.push(`INIT_START Runtime Version: ${fv.runtime.id}.workbench\tRuntime Version ARN: arn:aws:lambda:${fv.region}::runtime:workbench-${fv.runtime.id}\n`);
-    }
+    if (this.runtimeStarts === 0) run.log.push(this.initStartLine());
     run.initStartNs = this.sendStart();
     const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
     run.timer = setTimeout(() => this.onInitTimeout(run), limit);
@@ -178,7 +180,7 @@ export class ExecutionEnvironment {
   provision(): Promise<void> {
     if (this.state !== 'starting') return Promise.reject(new Error(`env ${this.id} is ${this.state}, not new`));
     this.setState('initializing', 'provisioned');
-    this.log.append(`INIT_START Runtime Version: ${this.fv.runtime.id}.workbench\tRuntime Version ARN: arn:aws:lambda:${this.fv.region}::runtime:workbench-${this.fv.runtime.id}\n`);
+    this.log.append(this.initStartLine());
     return new Promise((resolve, reject) => {
       const startedNs = this.sendStart();
       const timer = setTimeout(() => finish(new Error('provisioned init took more than 10 s')), INIT_LIMIT_MS);
@@ -194,6 +196,7 @@ export class ExecutionEnvironment {
         this.initReported = true;
         this.sandbox.setCpus(cpusForMemory(this.memoryMb));
         this.recordInit(nsToMs(ts! - startedNs), 'success');
+        this.log.append(this.lines.initDone(this.initializationType, nsToMs(ts! - startedNs)));
         this.becomeAvailable();
         resolve();
       };
@@ -240,6 +243,7 @@ export class ExecutionEnvironment {
         this.sandbox.setCpus(cpusForMemory(this.memoryMb));
         if (run.phase === 'init') run.initDurationMs = nsToMs(m.ts - run.initStartNs);
         this.recordInit(nsToMs(m.ts - run.initStartNs), 'success');
+        run.log.push(this.lines.initDone(this.initializationType, nsToMs(m.ts - run.initStartNs)));
         this.dispatch(run, 'invoke');
         return;
       case 'initError':
@@ -294,7 +298,19 @@ export class ExecutionEnvironment {
   }
 
   private logStart(run: Run): void {
-    run.log.push(`START RequestId: ${run.inv.requestId} Version: ${this.fv.version}\n`);
+    run.startLine = this.lines.start(run.inv.requestId, this.fv.version);
+    run.log.push(run.startLine);
+  }
+
+  private initStartLine(): string {
+    const fv = this.fv;
+    return this.lines.initStart({
+      initializationType: this.initializationType,
+      runtimeId: fv.runtime.id,
+      runtimeVersionArn: `arn:aws:lambda:${fv.region}::runtime:workbench-${fv.runtime.id}`,
+      functionName: fv.functionName,
+      version: fv.version,
+    });
   }
 
   private finishReport(run: Run): void {
@@ -305,10 +321,10 @@ export class ExecutionEnvironment {
 
   private writeEndAndReport(run: Run): void {
     const id = run.inv.requestId;
-    run.log.push(`END RequestId: ${id}\n`);
+    run.log.push(this.lines.end(id, run.status ?? 'success', run.durationMs));
     const reportInit = run.reportInit && run.initDurationMs !== undefined;
     run.log.push(
-      reportLine({
+      this.lines.report({
         requestId: id,
         durationMs: run.durationMs,
         billedMs: Math.max(1, Math.ceil(run.durationMs)),
@@ -358,7 +374,7 @@ export class ExecutionEnvironment {
     const type = errorType || 'Runtime.Unknown';
     const initMs = nsToMs(ts - run.initStartNs);
     this.recordInit(initMs, 'error', type);
-    run.log.push(`INIT_REPORT Init Duration: ${ms2(initMs)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`);
+    run.log.push(this.lines.initFailed(this.initializationType, initMs, 'error', type));
     this.logStart(run);
     run.durationMs = initMs;
     this.settle(run, body.length ? body : platformError(type, 'The runtime failed to initialize.'), type);
@@ -396,7 +412,7 @@ export class ExecutionEnvironment {
     if (run.phase === 'init') {
       // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried
       // inside the invoke, counted against the function timeout.
-      run.log.push(`INIT_REPORT Init Duration: ${ms2(INIT_LIMIT_MS)} ms\tPhase: init\tStatus: timeout\n`);
+      run.log.push(this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
       this.recordInit(INIT_LIMIT_MS, 'timeout');
       run.phase = 'restart';
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
@@ -415,7 +431,7 @@ export class ExecutionEnvironment {
       'Sandbox.Timedout',
       `RequestId: ${run.inv.requestId} Error: Task timed out after ${secs} seconds`,
       'timeout',
-      `${isoNow()} ${run.inv.requestId} Task timed out after ${secs} seconds\n`,
+      this.lines.timedOut(run.inv.requestId, secs),
     );
     this.pendingCause = 'after-timeout';
     this.killRuntime();
@@ -443,7 +459,7 @@ export class ExecutionEnvironment {
       // The runtime died after its last response and before taking this event:
       // the env resets and initialises again for this invocation.
       clearTimeout(run.timer);
-      run.log = run.log.filter((l) => !l.startsWith(`START RequestId: ${run.inv.requestId}`));
+      run.log = run.log.filter((l) => l !== run.startLine);
       run.deadlineNs = undefined;
       run.coldStart = true;
       this.pendingCause = 'after-crash';

@@ -26,6 +26,7 @@ export interface FunctionVersion {
   logGroup: string;
   logFormat: 'Text' | 'JSON';
   applicationLogLevel?: string;
+  systemLogLevel?: string;
   /** TracingConfig Active: trace ids are sampled. */
   tracingActive: boolean;
 }

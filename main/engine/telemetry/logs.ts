@@ -138,6 +138,85 @@ export function reportLine(r: ReportFields): string {
   return `${fields.join('\t')}\n`;
 }
 
+/**
+ * The platform's own log lines in the function's log format: Lambda's text
+ * lines (INIT_START, START, END, REPORT, INIT_REPORT), or with LoggingConfig
+ * JSON the `platform.*` records CloudWatch shows instead, dropped below the
+ * SystemLogLevel (they are INFO records; failed inits are WARN).
+ */
+export class PlatformLines {
+  private readonly json: boolean;
+  private readonly keepInfo: boolean;
+
+  constructor(format: 'Text' | 'JSON', systemLogLevel?: string) {
+    this.json = format === 'JSON';
+    this.keepInfo = !this.json || systemLogLevel !== 'WARN';
+  }
+
+  initStart(f: { initializationType: string; runtimeId: string; runtimeVersionArn: string; functionName: string; version: string }): string {
+    if (!this.json) return `INIT_START Runtime Version: ${f.runtimeId}.workbench\tRuntime Version ARN: ${f.runtimeVersionArn}\n`;
+    return this.record('platform.initStart', {
+      initializationType: f.initializationType,
+      phase: 'init',
+      runtimeVersion: `${f.runtimeId}.workbench`,
+      runtimeVersionArn: f.runtimeVersionArn,
+      functionName: f.functionName,
+      functionVersion: f.version,
+    });
+  }
+
+  /** A successful INIT: nothing in text; platform.initRuntimeDone and platform.initReport in JSON. */
+  initDone(initializationType: string, durationMs: number): string {
+    if (!this.json) return '';
+    return (
+      this.record('platform.initRuntimeDone', { initializationType, phase: 'init', status: 'success' }) +
+      this.record('platform.initReport', { initializationType, phase: 'init', status: 'success', metrics: { durationMs: round3(durationMs) } })
+    );
+  }
+
+  /** A failed or timed-out INIT. */
+  initFailed(initializationType: string, durationMs: number, status: 'error' | 'timeout', errorType?: string): string {
+    if (!this.json) {
+      return `INIT_REPORT Init Duration: ${ms2(durationMs)} ms\tPhase: init\tStatus: ${status}${errorType ? `\tError Type: ${errorType}` : ''}\n`;
+    }
+    const record = { initializationType, phase: 'init', status, ...(errorType ? { errorType } : {}), metrics: { durationMs: round3(durationMs) } };
+    return this.record('platform.initReport', record, true);
+  }
+
+  start(requestId: string, version: string): string {
+    return this.json ? this.record('platform.start', { requestId, version }) : `START RequestId: ${requestId} Version: ${version}\n`;
+  }
+
+  end(requestId: string, status: string, durationMs: number): string {
+    if (!this.json) return `END RequestId: ${requestId}\n`;
+    return this.record('platform.runtimeDone', { requestId, status, metrics: { durationMs: round3(durationMs) } });
+  }
+
+  report(r: ReportFields): string {
+    if (!this.json) return reportLine(r);
+    const metrics: Record<string, number> = {
+      durationMs: round3(r.durationMs),
+      billedDurationMs: r.billedMs,
+      memorySizeMB: r.memorySizeMb,
+      maxMemoryUsedMB: r.maxMemoryUsedMb,
+    };
+    if (r.initDurationMs !== undefined) metrics.initDurationMs = round3(r.initDurationMs);
+    return this.record('platform.report', { requestId: r.requestId, metrics, status: r.status ?? 'success', ...(r.errorType ? { errorType: r.errorType } : {}) });
+  }
+
+  /** The text line a timeout adds; in JSON the runtimeDone and report records carry status timeout. */
+  timedOut(requestId: string, seconds: string): string {
+    return this.json ? '' : `${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds\n`;
+  }
+
+  private record(type: string, record: object, warn = false): string {
+    if (!warn && !this.keepInfo) return '';
+    return `${JSON.stringify({ time: new Date().toISOString(), type, record })}\n`;
+  }
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
 /** `X-Amz-Log-Result`: base64 of the last 4 KB of an invocation's log. */
 export function tailBase64(text: string): string {
   const buf = Buffer.from(text, 'utf8');
