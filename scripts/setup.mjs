@@ -19,6 +19,9 @@ const DEBIAN_PACKAGES = {
   python3: '/usr/bin/python3',
   bubblewrap: '/usr/bin/bwrap',
   chromium: '/usr/bin/chromium',
+  // /tmp disks (main/engine/sandbox/scratch-disk.ts): mkfs.ext4 and debugfs; losetup.
+  e2fsprogs: '/sbin/mkfs.ext4',
+  mount: '/sbin/losetup',
 };
 
 const isRoot = process.getuid?.() === 0;
