@@ -193,9 +193,8 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   private writes: PendingWrite[] = [];
   private wakeTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Map<string, Promise<void>>();
-  /** Deliveries in flight per function, for sharing the slots. */
-  private readonly inFlightByFunction = new Map<string, number>();
+  /** Deliveries in flight: request id → function name (the slots are shared by function). */
+  private readonly inFlight = new Map<string, string>();
   /** When each function was last given a slot (a counter), so functions with equal load take turns. */
   private readonly lastServed = new Map<string, number>();
   private served = 0;
@@ -229,8 +228,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
    */
   enqueue(functionName: string, qualifier: string | undefined, payload: Buffer, requestId: string = randomUUID()): string {
     checkPayload(payload);
-    const now = this.now();
-    this.sql.insert.run(requestId, functionName, qualifier ?? null, now, now, payload);
+    this.insert(requestId, functionName, qualifier, payload);
     this.kick();
     return requestId;
   }
@@ -246,13 +244,18 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
     return new Promise((resolve, reject) => {
       this.write({
         apply: () => {
-          const now = this.now();
-          this.sql.insert.run(requestId, functionName, qualifier ?? null, now, now, payload);
+          this.insert(requestId, functionName, qualifier, payload);
           return () => resolve(requestId);
         },
         fail: reject,
       });
     });
+  }
+
+  /** A new event, due now. */
+  private insert(requestId: string, functionName: string, qualifier: string | undefined, payload: Buffer): void {
+    const now = this.now();
+    this.sql.insert.run(requestId, functionName, qualifier ?? null, now, now, payload);
   }
 
   // ---- Running the delivery loop -----------------------------------------
@@ -388,8 +391,9 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   /**
    * Leases up to `free` due events. Each slot goes to the function with the
    * fewest deliveries in flight (counting those just given); among equals,
-   * the one served longest ago, then the one with the oldest due event. Runs inside the tick's transaction, which holds the
-   * write lock, so no other worker can take a chosen row meanwhile.
+   * the one served longest ago, then the one with the oldest due event. Runs
+   * inside the tick's transaction, which holds the write lock, so no other
+   * worker can take a chosen row meanwhile.
    */
   private leaseFairly(free: number, now: number): EventRow[] {
     const names = (this.sql.queuedFunctions.all() as { name: string }[]).map((r) => r.name);
@@ -399,8 +403,10 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
       const rows = this.sql.dueFor.all(name, now, free) as { request_id: string; next_attempt_at: number }[];
       if (rows.length > 0) due.set(name, rows);
     }
-    const given = new Map<string, number>();
-    const load = (name: string) => (this.inFlightByFunction.get(name) ?? 0) + (given.get(name) ?? 0);
+    // Deliveries in flight per function, then those given here; counted only when functions compete.
+    const loads = new Map<string, number>();
+    for (const fn of this.inFlight.values()) loads.set(fn, (loads.get(fn) ?? 0) + 1);
+    const load = (name: string) => loads.get(name) ?? 0;
     const servedAt = (name: string) => this.lastServed.get(name) ?? -1;
     const before = (a: string, b: string) =>
       load(a) !== load(b) ? load(a) < load(b)
@@ -412,7 +418,7 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
       for (const [name, rows] of due) if (rows.length > 0 && (best === undefined || before(name, best))) best = name;
       if (best === undefined) break;
       chosen.push(due.get(best)!.shift()!.request_id);
-      given.set(best, (given.get(best) ?? 0) + 1);
+      loads.set(best, load(best) + 1);
       this.lastServed.set(best, ++this.served);
     }
     return chosen.map((id) => this.sql.leaseOne.get(this.workerId, now + this.leaseMs, id) as EventRow);
@@ -421,19 +427,14 @@ export class AsyncQueue extends EventEmitter<AsyncQueueEvents> {
   private launch(row: EventRow): void {
     // Our own lease can only come back if the heartbeat was late; the delivery is still running.
     if (this.inFlight.has(row.request_id)) return;
-    const fn = row.function_name;
-    this.inFlightByFunction.set(fn, (this.inFlightByFunction.get(fn) ?? 0) + 1);
-    const delivery = this.deliver(row)
+    this.inFlight.set(row.request_id, row.function_name);
+    void this.deliver(row)
       .catch((err) => this.warn('async queue: delivery failed', err, row.request_id))
       .finally(() => {
         this.inFlight.delete(row.request_id);
-        const n = (this.inFlightByFunction.get(fn) ?? 1) - 1;
-        if (n > 0) this.inFlightByFunction.set(fn, n);
-        else this.inFlightByFunction.delete(fn);
         if (this.inFlight.size === 0) this.wakeIdleWaiters();
         this.kick();
       });
-    this.inFlight.set(row.request_id, delivery);
   }
 
   private wakeIdleWaiters(): void {
