@@ -12,7 +12,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
 import type { UrlCors, UrlTarget } from '../engine/control/function-urls.js';
-import { BodyTooLarge, MAX_SYNC_PAYLOAD, readBody } from './http-util.js';
+import { clfTime } from '../engine/events/catalog/http.js';
+import { newTraceRoot } from '../engine/data/model.js';
+import { BodyTooLarge, MAX_SYNC_PAYLOAD, readBody, sendJson, sigV4AccessKey } from './http-util.js';
 
 export const URL_PATH_PREFIX = '/_lambda-url/';
 const HOST_RE = /^([a-z0-9]{32})\.lambda-url\.([a-z0-9-]+)\.localhost(?::(\d+))?$/i;
@@ -20,8 +22,6 @@ const ID_RE = /^[a-z0-9]{32}$/;
 
 /** Content types whose bodies reach the function as text; any other body is base64, as on AWS. */
 const TEXT_TYPE = /^(text\/|application\/(json|javascript|xml|graphql)\b|application\/[\w.+-]+\+(json|xml)\b)/i;
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 interface UrlRequest {
   urlId: string;
@@ -80,8 +80,7 @@ export async function serveFunctionUrl(engine: Engine, req: IncomingMessage, res
     throw err;
   }
   const corsHeaders = cors && origin ? responseCorsHeaders(cors, origin) : {};
-  if (out.functionError) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
-  const mapped = target.url.invokeMode === 'RESPONSE_STREAM' ? mapStreamed(out.payload) : mapResponse(out.payload);
+  const mapped = out.functionError ? undefined : target.url.invokeMode === 'RESPONSE_STREAM' ? mapStreamed(out.payload) : mapResponse(out.payload);
   if (!mapped) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
   const headers: Record<string, string | string[] | number> = { ...mapped.headers, ...corsHeaders, 'x-amzn-RequestId': out.requestId };
   if (mapped.cookies.length > 0) headers['Set-Cookie'] = mapped.cookies;
@@ -109,18 +108,16 @@ function buildEvent(engine: Engine, req: IncomingMessage, u: UrlRequest, target:
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-proto'] = 'http';
   if (port) headers['x-forwarded-port'] = String(port);
-  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  headers['x-amzn-trace-id'] ??= newTraceRoot();
 
   const query: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(rawQueryString)) query[k] = k in query ? `${query[k]},${v}` : v;
 
   const text = body.length > 0 && TEXT_TYPE.test(headers['content-type'] ?? '');
   const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const time = `${pad(now.getUTCDate())}/${MONTHS[now.getUTCMonth()]}/${now.getUTCFullYear()}:${pad(now.getUTCHours())}:${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())} +0000`;
   const iam = target.url.authType === 'AWS_IAM';
   const account = engine.options.accountId;
-  const accessKey = (req.headers.authorization ?? '').match(/Credential=([^/,\s]+)\//)?.[1] ?? 'AKIAWORKBENCHCALLER0';
+  const accessKey = sigV4AccessKey(req.headers.authorization) ?? 'AKIAWORKBENCHCALLER0';
   return {
     version: '2.0',
     routeKey: '$default',
@@ -153,7 +150,7 @@ function buildEvent(engine: Engine, req: IncomingMessage, u: UrlRequest, target:
       requestId,
       routeKey: '$default',
       stage: '$default',
-      time,
+      time: clfTime(now),
       timeEpoch: now.getTime(),
     },
     ...(body.length > 0 ? { body: text ? body.toString('utf8') : body.toString('base64') } : {}),
@@ -176,11 +173,18 @@ function mapResponse(payload: Buffer): Mapped | undefined {
   } catch {
     return undefined;
   }
-  const json = { 'Content-Type': 'application/json' };
   if (typeof result !== 'object' || result === null || Array.isArray(result) || !('statusCode' in result)) {
-    return { status: 200, headers: json, cookies: [], body: payload };
+    return { status: 200, headers: { 'Content-Type': 'application/json' }, cookies: [], body: payload };
   }
-  const r = result as Record<string, unknown>;
+  return fromFields(result as Record<string, unknown>, 'application/json');
+}
+
+/**
+ * statusCode, headers, cookies and body (base64 when isBase64Encoded) as an HTTP
+ * response, with `defaultType` when no content-type is given; undefined when
+ * they cannot be one. `rawBody` is a streamed body that comes apart from the fields.
+ */
+function fromFields(r: Record<string, unknown>, defaultType: string, rawBody?: Buffer): Mapped | undefined {
   const status = Number(r.statusCode);
   if (!Number.isInteger(status) || status < 100 || status > 599) return undefined;
   const headers: Record<string, string> = {};
@@ -188,8 +192,9 @@ function mapResponse(payload: Buffer): Mapped | undefined {
     if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return undefined;
     for (const [k, v] of Object.entries(r.headers)) if (v !== null && v !== undefined) headers[k] = String(v);
   }
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) Object.assign(headers, json);
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = defaultType;
   const cookies = Array.isArray(r.cookies) ? r.cookies.map(String) : [];
+  if (rawBody) return { status, headers, cookies, body: rawBody };
   const text = r.body === undefined || r.body === null ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
   return { status, headers, cookies, body };
@@ -204,20 +209,21 @@ function mapStreamed(payload: Buffer): Mapped {
   const cut = payload[0] === 0x7b ? payload.indexOf(STREAM_DELIMITER) : -1;
   if (cut > 0) {
     try {
-      const prelude = JSON.parse(payload.subarray(0, cut).toString('utf8')) as Record<string, unknown>;
-      const headers = (prelude.headers ?? {}) as Record<string, unknown>;
-      const typed = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-      const withType = typed ? headers : { ...headers, 'Content-Type': 'application/octet-stream' };
-      const mapped = mapResponse(Buffer.from(JSON.stringify({ statusCode: 200, ...prelude, headers: withType, body: '' })));
-      if (mapped) return { ...mapped, body: payload.subarray(cut + STREAM_DELIMITER.length) };
+      const prelude: unknown = JSON.parse(payload.subarray(0, cut).toString('utf8'));
+      if (typeof prelude === 'object' && prelude !== null && !Array.isArray(prelude)) {
+        const mapped = fromFields({ statusCode: 200, ...(prelude as Record<string, unknown>) }, STREAM_TYPE, payload.subarray(cut + STREAM_DELIMITER.length));
+        if (mapped) return mapped;
+      }
     } catch {
       /* not a prelude: the whole output is the body */
     }
   }
-  return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, cookies: [], body: payload };
+  return { status: 200, headers: { 'Content-Type': STREAM_TYPE }, cookies: [], body: payload };
 }
 
 const STREAM_DELIMITER = Buffer.alloc(8);
+/** A response stream's content type unless the function sets one. */
+const STREAM_TYPE = 'application/octet-stream';
 
 function allowedOrigin(cors: UrlCors, origin: string): string | undefined {
   const list = cors.AllowOrigins ?? [];
@@ -249,7 +255,5 @@ function preflightHeaders(cors: UrlCors, origin: string, req: IncomingMessage): 
 }
 
 function message(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
-  const body = JSON.stringify({ Message: text });
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...extra });
-  res.end(body);
+  sendJson(res, status, { Message: text }, extra);
 }

@@ -44,6 +44,11 @@ export function readBody(req: IncomingMessage, limit: number, operation = 'Invok
   });
 }
 
+/** The access key id of a SigV4 `Authorization` header (its signature is not checked). */
+export function sigV4AccessKey(authorization: string | undefined): string | undefined {
+  return authorization?.match(/Credential=([^/,\s]+)\//)?.[1];
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });

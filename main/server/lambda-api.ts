@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
-import { BodyTooLarge, EMPTY_EVENT, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError } from './http-util.js';
+import { BodyTooLarge, EMPTY_EVENT, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError, sigV4AccessKey } from './http-util.js';
 import { controlRoutes, requestBodies, type Route, type RouteContext } from './control-routes.js';
 import { workbenchRoutes } from './workbench-routes.js';
 import { compatRoutes } from './compat-routes.js';
@@ -16,9 +16,8 @@ import type { AuditCaller } from '../engine/telemetry/audit.js';
 
 /** Who made a call: the access key of its SigV4 signature, and whether the AWS CLI or an SDK signed it. */
 function callerOf(req: IncomingMessage): AuditCaller {
-  const auth = req.headers.authorization ?? '';
   const userAgent = req.headers['user-agent'];
-  const accessKeyId = auth.match(/Credential=([^/,\s]+)\//)?.[1];
+  const accessKeyId = sigV4AccessKey(req.headers.authorization);
   if (!accessKeyId) return { type: 'ui', userAgent };
   return { type: userAgent?.startsWith('aws-cli/') ? 'cli' : 'sdk', accessKeyId, userAgent };
 }

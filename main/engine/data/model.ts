@@ -76,8 +76,13 @@ export function randomHex(bytes: number): string {
   return s;
 }
 
-/** Lambda's trace header value: `Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
-export function newTraceId(sampled = false): string {
+/** An X-Ray trace root, as front ends put in `X-Amzn-Trace-Id`: `Root=1-<8 hex epoch>-<24 hex>`. */
+export function newTraceRoot(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomHex(12)};Parent=${randomHex(8)};Sampled=${sampled ? 1 : 0}`;
+  return `Root=1-${epoch}-${randomHex(12)}`;
+}
+
+/** Lambda's trace header value: `Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0` (1 with Active tracing). */
+export function newTraceId(sampled = false): string {
+  return `${newTraceRoot()};Parent=${randomHex(8)};Sampled=${sampled ? 1 : 0}`;
 }

@@ -90,7 +90,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const hms = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
 /** API Gateway's `requestTime` / `time`: CLF, `dd/MMM/yyyy:HH:mm:ss +0000`. */
-const clfTime = (d: Date) => `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${hms(d)} +0000`;
+export const clfTime = (d: Date) => `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${hms(d)} +0000`;
 /** Java's `Date.toString()` in UTC, as REST API Cognito authorizers render `iat` and `exp`: `Wed Jan 31 12:00:00 UTC 2024`. */
 const javaDate = (d: Date) => `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${hms(d)} UTC ${d.getUTCFullYear()}`;
 /** SigV4's `X-Amz-Date`: `yyyyMMddTHHmmssZ`. */
