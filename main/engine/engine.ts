@@ -130,12 +130,14 @@ export class Engine {
     rmSync(this.runDir, { recursive: true, force: true });
     mkdirSync(this.runDir, { recursive: true });
     const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
+    const noDisks = scratchDisksUnavailable();
+    if (noDisks) options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
     this.reserve = new SandboxReserve(
       {
         docker,
         workbenchId: this.workbenchId,
         runDir: this.runDir,
-        scratchDisks: scratchDisksUnavailable() === undefined,
+        scratchDisks: noDisks === undefined,
         onScratchDiskError: (err) => options.progress(`[sandbox] /tmp falls back to a tmpfs (charged to memory): ${(err as Error).message}`),
       },
       // A shape unused for as long as an idle env is kept loses its ready sandboxes too.
@@ -215,8 +217,6 @@ export class Engine {
       docker,
       db,
     );
-    const noDisks = scratchDisksUnavailable();
-    if (noDisks) engine.options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
     const reaped = await reapOrphans(docker, engine.workbenchId);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
     engine.provisioned.restore();

@@ -2,7 +2,8 @@
 // CreateFunction and UpdateFunctionConfiguration share.
 import { invalidParameter } from '../errors.js';
 import { DEPRECATED_RUNTIMES, findRuntime, listRuntimes, type RuntimeSpec } from '../runtimes.js';
-import { validateEnvironment, validateRange } from './validation.js';
+import { requireObject, validateEnvironment, validateRange } from './validation.js';
+import { QUEUE_OR_TOPIC_ARN } from '../data/destinations.js';
 
 export interface FunctionConfiguration {
   FunctionName: string;
@@ -131,11 +132,6 @@ export function applyConfig(input: ConfigInput, base?: FunctionConfiguration): P
 const APPLICATION_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 const SYSTEM_LEVELS = ['DEBUG', 'INFO', 'WARN'];
 
-const objectField = (v: unknown, field: string): Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidParameter(`${field} must be an object.`);
-  return v as Record<string, unknown>;
-};
-
 /**
  * TracingConfig, LoggingConfig, DeadLetterConfig and KMSKeyArn present in
  * `input`, checked and merged over `base` (AWS's defaults when there is none).
@@ -145,12 +141,12 @@ const objectField = (v: unknown, field: string): Record<string, unknown> => {
 export function applyObservability(input: ConfigInput, base: FunctionConfiguration | undefined, functionName: string): Partial<FunctionConfiguration> {
   const out: Partial<FunctionConfiguration> = {};
   if (input.TracingConfig !== undefined || !base) {
-    const mode = input.TracingConfig === undefined ? 'PassThrough' : objectField(input.TracingConfig, 'TracingConfig').Mode;
+    const mode = input.TracingConfig === undefined ? 'PassThrough' : requireObject(input.TracingConfig, 'TracingConfig').Mode;
     if (mode !== 'Active' && mode !== 'PassThrough') throw invalidParameter(`TracingConfig.Mode must be Active or PassThrough, not ${JSON.stringify(mode)}.`);
     out.TracingConfig = { Mode: mode };
   }
   if (input.LoggingConfig !== undefined || !base) {
-    const given = input.LoggingConfig === undefined ? {} : objectField(input.LoggingConfig, 'LoggingConfig');
+    const given = input.LoggingConfig === undefined ? {} : requireObject(input.LoggingConfig, 'LoggingConfig');
     const current = base?.LoggingConfig;
     const format = given.LogFormat ?? current?.LogFormat ?? 'Text';
     if (format !== 'Text' && format !== 'JSON') throw invalidParameter(`LoggingConfig.LogFormat must be Text or JSON, not ${JSON.stringify(format)}.`);
@@ -173,8 +169,8 @@ export function applyObservability(input: ConfigInput, base: FunctionConfigurati
     out.LoggingConfig = config;
   }
   if (input.DeadLetterConfig !== undefined) {
-    const target = objectField(input.DeadLetterConfig, 'DeadLetterConfig').TargetArn ?? '';
-    if (typeof target !== 'string' || (target !== '' && !/^arn:aws[a-zA-Z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/.test(target))) {
+    const target = requireObject(input.DeadLetterConfig, 'DeadLetterConfig').TargetArn ?? '';
+    if (typeof target !== 'string' || (target !== '' && !QUEUE_OR_TOPIC_ARN.test(target))) {
       throw invalidParameter('DeadLetterConfig.TargetArn must be the ARN of an SQS queue or an SNS topic (or empty, to remove it).');
     }
     out.DeadLetterConfig = target === '' ? undefined : { TargetArn: target };

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { LambdaError, invalidParameter, notFound } from '../errors.js';
 import { lastModified, type FunctionRegistry } from './functions.js';
+import { requireObject } from './validation.js';
 
 export interface UrlCors {
   AllowCredentials?: boolean;
@@ -177,8 +178,7 @@ function settings(body: Record<string, unknown>, current: StoredFunctionUrl | un
 }
 
 function checkCors(value: unknown): UrlCors {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidParameter('Cors must be an object.');
-  const c = value as Record<string, unknown>;
+  const c = requireObject(value, 'Cors');
   const known = new Set<string>(['AllowCredentials', 'MaxAge', ...CORS_LISTS]);
   for (const k of Object.keys(c)) if (!known.has(k)) throw invalidParameter(`Cors has no field ${k}; it takes ${[...known].join(', ')}.`);
   const out: UrlCors = {};

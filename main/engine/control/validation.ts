@@ -2,6 +2,12 @@
 // what to fix.
 import { invalidParameter } from '../errors.js';
 
+/** A request field that must be a JSON object. */
+export function requireObject(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidParameter(`${field} must be an object.`);
+  return value as Record<string, unknown>;
+}
+
 /** Variables Lambda sets itself; a function may not set them (spec §2). */
 export const RESERVED_ENV_KEYS = new Set([
   '_HANDLER',

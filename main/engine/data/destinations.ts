@@ -114,7 +114,9 @@ export type DestinationTarget =
 
 const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[^:]+:[^:]+:function:([A-Za-z0-9_-]+)(?::(\$LATEST|[A-Za-z0-9_-]+))?$/;
 const STORE_ARN = /^arn:aws[a-zA-Z-]*:workbench:[^:]+:[^:]+:destination:([A-Za-z0-9_.-]+)$/;
-const SERVICE_ARN = /^arn:aws[a-zA-Z-]*:(sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+|events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9_.\/-]+|s3:::[a-z0-9.-]{3,63})$/;
+/** An SQS queue or SNS topic: what a DeadLetterConfig may name, and two of a destination's kinds. */
+export const QUEUE_OR_TOPIC_ARN = /^arn:aws[a-zA-Z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
+const BUS_OR_BUCKET_ARN = /^arn:aws[a-zA-Z-]*:(events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9_.\/-]+|s3:::[a-z0-9.-]{3,63})$/;
 
 /** Where a destination ARN leads: a Lambda function, or a local store (a workbench store, or an SQS, SNS, EventBridge or S3 ARN); undefined for anything else. */
 export function parseDestination(arn: string): DestinationTarget | undefined {
@@ -124,7 +126,7 @@ export function parseDestination(arn: string): DestinationTarget | undefined {
   if (store) return { kind: 'store', name: store[1]! };
   // SQS, SNS, EventBridge and S3 destinations (AWS's other kinds) are kept as local stores named by
   // their ARN, so a configuration written for AWS works unchanged and its records can be read.
-  if (SERVICE_ARN.test(arn)) return { kind: 'store', name: arn };
+  if (QUEUE_OR_TOPIC_ARN.test(arn) || BUS_OR_BUCKET_ARN.test(arn)) return { kind: 'store', name: arn };
   return undefined;
 }
 

@@ -195,8 +195,9 @@ export class ExecutionEnvironment {
         this.runtimeAlive = true;
         this.initReported = true;
         this.sandbox.setCpus(cpusForMemory(this.memoryMb));
-        this.recordInit(nsToMs(ts! - startedNs), 'success');
-        this.log.append(this.lines.initDone(this.initializationType, nsToMs(ts! - startedNs)));
+        const initMs = nsToMs(ts! - startedNs);
+        this.recordInit(initMs, 'success');
+        this.log.append(this.lines.initDone(this.initializationType, initMs));
         this.becomeAvailable();
         resolve();
       };
@@ -235,17 +236,19 @@ export class ExecutionEnvironment {
         else this.log.append(text);
         return;
       }
-      case 'initDone':
+      case 'initDone': {
         if (this.provisioning) return this.provisioning(undefined, m.ts);
         if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
         clearTimeout(run.timer);
         this.runtimeAlive = true;
         this.sandbox.setCpus(cpusForMemory(this.memoryMb));
-        if (run.phase === 'init') run.initDurationMs = nsToMs(m.ts - run.initStartNs);
-        this.recordInit(nsToMs(m.ts - run.initStartNs), 'success');
-        run.log.push(this.lines.initDone(this.initializationType, nsToMs(m.ts - run.initStartNs)));
+        const initMs = nsToMs(m.ts - run.initStartNs);
+        if (run.phase === 'init') run.initDurationMs = initMs;
+        this.recordInit(initMs, 'success');
+        run.log.push(this.lines.initDone(this.initializationType, initMs));
         this.dispatch(run, 'invoke');
         return;
+      }
       case 'initError':
         if (this.provisioning) return this.provisioning(new Error(`provisioned init failed: ${m.errorType} ${m.body.toString('utf8').slice(0, 500)}`));
         if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;

@@ -32,8 +32,9 @@ export class DataDirLock {
   static acquire(dataDir: string): DataDirLock {
     mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, 'workbench.lock');
-    // Two tries: the second after removing a stale lock. Two starters racing for
-    // a stale lock both remove it, and only one wins the exclusive create.
+    // Two tries: the second after removing a stale lock. Not guarded: two
+    // workbenches started in the same instant over one stale lock, where the
+    // slower may remove the lock the faster has just taken.
     for (let attempt = 0; ; attempt++) {
       try {
         const fd = openSync(file, 'wx', 0o644);
