@@ -435,6 +435,27 @@ static void dispatch(const struct epoll_event *ev)
     }
 }
 
+/* The channel token (LWB_CHANNEL_TOKEN) proves to the host that this connection is this env's
+ * init. It is taken out of the environment at once: the bytes of the original environment block
+ * are what /proc/1/environ shows, so they are overwritten, not just unlinked from environ[]. The
+ * runtime never sees it either way: its environment is exactly what START sends. */
+static char channel_token[129];
+
+static void take_channel_token(void)
+{
+    static const char name[] = "LWB_CHANNEL_TOKEN=";
+    for (char **e = environ; e && *e; e++) {
+        if (strncmp(*e, name, sizeof name - 1) != 0)
+            continue;
+        char *v = *e + sizeof name - 1;
+        size_t n = strlen(v);
+        if (n < sizeof channel_token)  /* a longer one cannot be a token: send none */
+            memcpy(channel_token, v, n + 1);
+        memset(v, 0, n);
+    }
+    unsetenv("LWB_CHANNEL_TOKEN");
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: init [--channel <unix socket path>]\n");
@@ -443,6 +464,13 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+    /* First of all: not dumpable. The function's code runs as our uid; without this it could
+     * ptrace us, open /proc/1/mem or read /proc/1/environ (the channel token) and make us send
+     * forged frames. Only processes with CAP_SYS_PTRACE (none in the env) get past it. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return 1;
+    take_channel_token();
+
     const char *channel = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--channel") == 0 && i + 1 < argc)
@@ -472,8 +500,9 @@ int main(int argc, char **argv)
         return 1;
     }
     chan_up = 1;
-    struct iovec hello = {INIT_VERSION, sizeof INIT_VERSION};
-    chan_send(F_HELLO, &hello, 1);
+    struct iovec hello[2] = {{INIT_VERSION, sizeof INIT_VERSION},
+                             {channel_token, strlen(channel_token) + 1}};
+    chan_send(F_HELLO, hello, 2);
 
     const char *port_s = getenv("LWB_RUNTIME_API_PORT");
     int port = port_s && *port_s ? atoi(port_s) : 9001;

@@ -21,7 +21,7 @@ const u64 = (n: bigint) => {
 describe('Channel', () => {
   it('decodes frames split at every byte boundary', () => {
     const bytes = Buffer.concat([
-      frame(FrameType.Hello, Buffer.from('1.0\0')),
+      frame(FrameType.Hello, Buffer.from(`1\0${'ab'.repeat(32)}\0`)),
       frame(FrameType.Log, Buffer.concat([Buffer.from([2]), Buffer.from('line\n')])),
       frame(FrameType.Response, Buffer.concat([u64(1n), u64(2n), u64(3n), Buffer.from('req-1\0{"ok":true}')])),
       frame(FrameType.Exit, Buffer.from(['1', '-1', '0', '1', 'req-9', ''].join('\0'))),
@@ -34,12 +34,25 @@ describe('Channel', () => {
       stream.emit('data', bytes.subarray(0, split));
       stream.emit('data', bytes.subarray(split));
       expect(got.map((m) => m.type)).toEqual(['hello', 'log', 'response', 'exit']);
+      expect(got[0]).toEqual({ type: 'hello', version: '1', token: 'ab'.repeat(32) });
       expect(got[1]).toMatchObject({ stream: 2 });
       expect((got[1] as { data: Buffer }).data.toString()).toBe('line\n');
       expect(got[2]).toMatchObject({ requestId: 'req-1', times: { next: 1n, delivered: 2n, done: 3n } });
       expect((got[2] as { body: Buffer }).body.toString()).toBe('{"ok":true}');
       expect(got[3]).toEqual({ type: 'exit', code: 1, signal: -1, oomKilled: false, killed: true, inflight: 'req-9' });
     }
+  });
+
+  it('reads a HELLO without a token (an init that had none) as an empty token', () => {
+    const stream = new PassThrough();
+    const got: InitMessage[] = [];
+    new Channel(stream as unknown as Socket).on('message', (m) => got.push(m));
+    stream.emit('data', frame(FrameType.Hello, Buffer.from('1\0\0')));
+    stream.emit('data', frame(FrameType.Hello, Buffer.from('1\0')));
+    expect(got).toEqual([
+      { type: 'hello', version: '1', token: '' },
+      { type: 'hello', version: '1', token: '' },
+    ]);
   });
 
   it('rejects an absurd frame length instead of buffering forever', () => {

@@ -31,7 +31,7 @@ export interface CallTimes {
 }
 
 export type InitMessage =
-  | { type: 'hello'; version: string }
+  | { type: 'hello'; version: string; token: string }
   | { type: 'log'; stream: 1 | 2; data: Buffer }
   | { type: 'initDone'; ts: bigint }
   | { type: 'initError'; ts: bigint; errorType: string; body: Buffer }
@@ -74,8 +74,11 @@ class PayloadReader {
 export function decodeFrame(type: number, payload: Buffer): InitMessage {
   const r = new PayloadReader(payload);
   switch (type) {
-    case FrameType.Hello:
-      return { type: 'hello', version: r.str() };
+    case FrameType.Hello: {
+      // `token`: LWB_CHANNEL_TOKEN as the init found it ('' when the host set none).
+      const version = r.str();
+      return { type: 'hello', version, token: r.hasMore() ? r.str() : '' };
+    }
     case FrameType.Log:
       return { type: 'log', stream: payload[0] === 2 ? 2 : 1, data: payload.subarray(1) };
     case FrameType.InitDone:
