@@ -86,7 +86,9 @@ export class LayerRegistry {
       | { config: string; code_key: string; unzipped_size: number }
       | undefined;
     if (!row) throw notFound(`The resource you requested does not exist. (${this.layerArn(name)}:${version})`);
-    return { view: JSON.parse(row.config) as LayerVersion, codeKey: row.code_key, unzippedSize: row.unzipped_size };
+    const view = JSON.parse(row.config) as LayerVersion;
+    view.Content.Location = this.location(row.code_key); // presigned URLs expire: made fresh on each read
+    return { view, codeKey: row.code_key, unzippedSize: row.unzipped_size };
   }
 
   /** Resolves a function's `Layers` list (version ARNs) to records, checking AWS's rules. */
