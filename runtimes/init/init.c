@@ -355,21 +355,35 @@ void host_frame(unsigned type, char *payload, size_t len, char **owner)
 
 /* ---- signals ---- */
 
+/* Whether a SIGTERM / SIGINT may shut the env down. As PID 1, only one sent from outside the
+ * env's pid namespace (`docker stop`) counts: the kernel reports such a sender as pid 0 with
+ * code SI_USER. The function's processes share our uid and may signal us, but their kill()
+ * carries their own pid, and a sigqueue() that claims pid 0 must use a negative si_code. */
+static int shutdown_signal(const struct signalfd_siginfo *si)
+{
+    if (si->ssi_signo != SIGTERM && si->ssi_signo != SIGINT)
+        return 0;
+    return getpid() != 1 || (si->ssi_code == SI_USER && si->ssi_pid == 0);
+}
+
 static void on_signals(void)
 {
     struct signalfd_siginfo si[16];
     ssize_t n;
     while ((n = read(sig_fd, si, sizeof si)) > 0) {
         for (size_t i = 0; i < (size_t)n / sizeof si[0]; i++)
-            if (si[i].ssi_signo == SIGTERM || si[i].ssi_signo == SIGINT)
+            if (shutdown_signal(&si[i]))
                 rt_shutdown(0);  /* e.g. `docker stop`: end like SHUTDOWN 0 */
     }
-    rt_on_sigchld();
+    rt_on_sigchld();  /* a forged SIGCHLD only makes us look for exited children */
 }
 
 /* Signals arrive through a signalfd. A blocked signal is queued even for PID 1, which
  * otherwise ignores signals it has no handler for. SIGPIPE stays blocked: write errors are
- * handled where they happen. The child unblocks everything before exec. */
+ * handled where they happen. The child unblocks everything before exec. Every other signal
+ * keeps its default action, which the kernel ignores for a namespace's PID 1 when it comes
+ * from inside the namespace (SIGKILL and SIGSTOP included): the function cannot stop or kill
+ * us, only the host can. */
 static void setup_signals(void)
 {
     sigset_t set;

@@ -1,9 +1,11 @@
 /*
  * The runtime process ("bootstrap"): start it, forward its output, notice its end, kill it.
  *
- * The runtime runs in its own session/process group (setsid), so killing the group takes its
- * helpers too. The init is PID 1 of the env (or a child subreaper when tested on a host), so
- * every orphan ends up as our child and is reaped here.
+ * The runtime runs in its own session (setsid). Whenever it ends (it exited, crashed, timed out
+ * or the host reset or shut down the env) every process of the env is killed, not only its
+ * process group: the function's code may have started processes that left the group. The init
+ * is PID 1 of the env (or a child subreaper when tested on a host), so every orphan ends up as
+ * our child and is reaped here.
  */
 #include "init.h"
 
@@ -257,17 +259,60 @@ void rt_set_logs_paused(int paused)
 
 /* ---- end of the runtime ---- */
 
-static void kill_group(int sig)
+/* Signals every descendant of `pid` (by /proc/<pid>/task/<tid>/children), deepest first. Only
+ * used when the init is not PID 1 (tests on a host), where kill(-1) would reach the host's
+ * processes; orphans still come to us there because we are a child subreaper. */
+static void kill_descendants(pid_t pid, int sig, int depth)
 {
-    if (!rt.pid)
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *tasks = opendir(path);
+    if (!tasks)
         return;
-    kill(-rt.pid, sig);
-    kill(rt.pid, sig);  /* in case the child has not reached setsid() yet */
+    struct dirent *t;
+    while ((t = readdir(tasks))) {
+        if (t->d_name[0] < '0' || t->d_name[0] > '9')
+            continue;
+        char buf[4096];
+        snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, t->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        buf[n] = 0;
+        for (char *save, *c = strtok_r(buf, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
+            pid_t child = (pid_t)strtol(c, NULL, 10);
+            if (depth < 32)
+                kill_descendants(child, sig, depth + 1);
+            kill(child, sig);
+        }
+    }
+    closedir(tasks);
+}
+
+/* Signals every process of the env but the init: the runtime's group is not enough, since a
+ * function's process may have left it (setsid, a double fork). As PID 1 of the env's pid
+ * namespace, kill(-1) reaches exactly the namespace's processes (and never the init itself);
+ * a fork racing with it is refused by the kernel, so nothing is created behind its back. */
+static void kill_all(int sig)
+{
+    if (getpid() == 1) {
+        kill(-1, sig);
+        return;
+    }
+    if (rt.pid) {
+        kill(-rt.pid, sig);
+        kill(rt.pid, sig);  /* in case the child has not reached setsid() yet */
+    }
+    kill_descendants(getpid(), sig, 0);
 }
 
 void rt_kill_now(void)
 {
-    kill_group(SIGKILL);
+    kill_all(SIGKILL);
 }
 
 /* Waits for a SIGCHLD until `deadline`; 0 when the deadline passed. */
@@ -285,27 +330,31 @@ static int wait_sigchld(uint64_t deadline)
     return 1;
 }
 
-/* SIGKILLs the runtime's group and reaps it: the leader (whose status we report, unless
- * already known) and every other member. Bounded, in case something is stuck in the kernel. */
-static void reap_group(int *status, int *have_status)
+/* SIGKILLs every process of the env and reaps them all (our children and the orphans that come
+ * to us as they lose their parents), keeping the runtime's status unless it is already known.
+ * Done when no child is left (ECHILD). Bounded, in case something is stuck in the kernel. */
+static void reap_all(int *status, int *have_status)
 {
     pid_t pid = rt.pid;
     uint64_t deadline = now_ns() + (uint64_t)REAP_WAIT_MS * 1000000u;
-    kill_group(SIGKILL);
-    while (!*have_status) {
-        pid_t r = waitpid(pid, status, WNOHANG);
-        if (r == pid)
-            *have_status = 1;
-        else if (r < 0 || !wait_sigchld(deadline))
-            break;
-    }
+    kill_all(SIGKILL);
     for (;;) {
         int st;
-        pid_t r = waitpid(-pid, &st, WNOHANG);
-        if (r > 0)
+        pid_t r = waitpid(-1, &st, WNOHANG);
+        if (r > 0) {
+            if (r == pid && !*have_status) {
+                *status = st;
+                *have_status = 1;
+            }
             continue;
-        if (r < 0 || !wait_sigchld(deadline))
-            break;  /* ECHILD: the group is gone */
+        }
+        if (r < 0)
+            break;  /* ECHILD: the env is empty */
+        /* Some are still dying; one may have been forked after the kill by a process that had
+         * not seen it yet (a non-PID-1 init walks /proc), so signal again before waiting. */
+        kill_all(SIGKILL);
+        if (!wait_sigchld(deadline))
+            break;
     }
 }
 
@@ -313,7 +362,7 @@ static void reap_group(int *status, int *have_status)
 static void rt_finish(int have_status, int status)
 {
     memory_flush();  /* the last result's MEMORY goes before EXIT */
-    reap_group(&status, &have_status);
+    reap_all(&status, &have_status);
     rt_drain_logs();
     long oom_after = read_oom_kills();
 
@@ -375,7 +424,7 @@ void rt_shutdown(unsigned grace_ms)
         rt_finish(0, 0);
         return;
     }
-    kill_group(SIGTERM);
+    kill_all(SIGTERM);
     struct itimerspec t = {{0, 0}, {(time_t)(grace_ms / 1000), (long)(grace_ms % 1000) * 1000000}};
     timerfd_settime(timer_fd, 0, &t, NULL);
 }
