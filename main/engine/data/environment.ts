@@ -10,6 +10,7 @@ import { cpusForMemory, type DockerSandbox } from '../sandbox/docker-sandbox.js'
 import { bootstrapArgv } from '../runtimes.js';
 import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
 import { LogStream, PlatformLines, tailBase64, type LogArchive } from '../telemetry/logs.js';
+import { RunLog } from '../telemetry/run-log.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
 import { runtimeEnvironment } from './runtime-env.js';
 
@@ -48,8 +49,8 @@ interface Run {
   phase: Phase;
   coldStart: boolean;
   resolve: (o: InvokeOutcome) => void;
-  /** This invocation's log block (written to the stream when complete). */
-  log: string[];
+  /** This invocation's log block (written to the stream when complete), bounded in memory. */
+  log: RunLog;
   /** Its START line (or platform.start record), so a restart can take it back. */
   startLine?: string;
   initStartNs: bigint;
@@ -132,7 +133,7 @@ export class ExecutionEnvironment {
     if (this.state === 'gone' || this.state === 'shuttingDown') throw new Error(`env ${this.id} is ${this.state}`);
     let resolve!: (o: InvokeOutcome) => void;
     const done = new Promise<InvokeOutcome>((r) => (resolve = r));
-    const run: Run = { inv, phase: 'init', coldStart: false, resolve, log: [], initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
+    const run: Run = { inv, phase: 'init', coldStart: false, resolve, log: new RunLog(), initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
     this.run = run;
     if (this.state === 'frozen') {
       if (this.freezing) await this.freezing;
@@ -152,7 +153,7 @@ export class ExecutionEnvironment {
     this.setState('initializing', cause);
     run.phase = 'init';
     run.reportInit = !this.initReported;
-    if (this.runtimeStarts === 0) run.log.push(this.initStartLine());
+    if (this.runtimeStarts === 0) run.log.platform(this.initStartLine());
     run.initStartNs = this.sendStart();
     const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
     run.timer = setTimeout(() => this.onInitTimeout(run), limit);
@@ -232,7 +233,7 @@ export class ExecutionEnvironment {
       case 'log': {
         const text = m.data.toString('utf8');
         const target = run ?? this.reporting;
-        if (target) target.log.push(text);
+        if (target) target.log.output(text);
         else this.log.append(text);
         return;
       }
@@ -245,7 +246,7 @@ export class ExecutionEnvironment {
         const initMs = nsToMs(m.ts - run.initStartNs);
         if (run.phase === 'init') run.initDurationMs = initMs;
         this.recordInit(initMs, 'success');
-        run.log.push(this.lines.initDone(this.initializationType, initMs));
+        run.log.platform(this.lines.initDone(this.initializationType, initMs));
         this.dispatch(run, 'invoke');
         return;
       }
@@ -302,7 +303,7 @@ export class ExecutionEnvironment {
 
   private logStart(run: Run): void {
     run.startLine = this.lines.start(run.inv.requestId, this.fv.version);
-    run.log.push(run.startLine);
+    run.log.platform(run.startLine);
   }
 
   private initStartLine(): string {
@@ -324,9 +325,9 @@ export class ExecutionEnvironment {
 
   private writeEndAndReport(run: Run): void {
     const id = run.inv.requestId;
-    run.log.push(this.lines.end(id, run.status ?? 'success', run.durationMs));
+    run.log.platform(this.lines.end(id, run.status ?? 'success', run.durationMs));
     const reportInit = run.reportInit && run.initDurationMs !== undefined;
-    run.log.push(
+    run.log.platform(
       this.lines.report({
         requestId: id,
         durationMs: run.durationMs,
@@ -351,13 +352,13 @@ export class ExecutionEnvironment {
       errorType: run.errorType,
     });
     run.phase = 'done';
-    this.log.append(run.log.join(''));
+    this.log.append(run.log.text());
   }
 
   private resolveRun(run: Run): void {
     if (run.resolved || !run.outcome) return;
     run.resolved = true;
-    if (run.inv.tail) run.outcome.logResult = tailBase64(run.log.join(''));
+    if (run.inv.tail) run.outcome.logResult = tailBase64(run.log.text());
     run.resolve(run.outcome);
   }
 
@@ -365,7 +366,7 @@ export class ExecutionEnvironment {
   private failRun(run: Run, errorType: string, errorMessage: string, status: 'timeout' | 'error', logLines: string): void {
     clearTimeout(run.timer);
     if (run.phase === 'init' || run.phase === 'restart') this.logStart(run);
-    run.log.push(logLines);
+    run.log.platform(logLines);
     this.settle(run, platformError(errorType, errorMessage), errorType, status);
     this.run = null;
     this.writeEndAndReport(run);
@@ -377,7 +378,7 @@ export class ExecutionEnvironment {
     const type = errorType || 'Runtime.Unknown';
     const initMs = nsToMs(ts - run.initStartNs);
     this.recordInit(initMs, 'error', type);
-    run.log.push(this.lines.initFailed(this.initializationType, initMs, 'error', type));
+    run.log.platform(this.lines.initFailed(this.initializationType, initMs, 'error', type));
     this.logStart(run);
     run.durationMs = initMs;
     this.settle(run, body.length ? body : platformError(type, 'The runtime failed to initialize.'), type);
@@ -415,7 +416,7 @@ export class ExecutionEnvironment {
     if (run.phase === 'init') {
       // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried
       // inside the invoke, counted against the function timeout.
-      run.log.push(this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
+      run.log.platform(this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
       this.recordInit(INIT_LIMIT_MS, 'timeout');
       run.phase = 'restart';
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
@@ -462,7 +463,7 @@ export class ExecutionEnvironment {
       // The runtime died after its last response and before taking this event:
       // the env resets and initialises again for this invocation.
       clearTimeout(run.timer);
-      run.log = run.log.filter((l) => l !== run.startLine);
+      run.log.remove(run.startLine);
       run.deadlineNs = undefined;
       run.coldStart = true;
       this.pendingCause = 'after-crash';
