@@ -99,6 +99,10 @@ export class Engine {
   readonly savedEvents: SavedEvents;
   /** Where the server serves this engine (for download URLs); set by the server once it listens. */
   baseUrl = '';
+  /** Where function URLs are served (a listener apart from the API's origin); set by the server once it listens. */
+  functionUrlBase = '';
+  /** A stored zip's download URL (Code.Location, Content.Location); the server replaces it with a presigned one. */
+  codeUrl: (codeKey: string) => string = (key) => `${this.baseUrl}/_workbench/code/${key}.zip`;
   readonly history: ConfigHistory;
   readonly queue: AsyncQueue;
   private readonly runDir: string;
@@ -120,7 +124,7 @@ export class Engine {
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
     this.audit = new AuditTrail(db);
     this.history = new ConfigHistory(db);
-    this.layers = new LayerRegistry(db, code, options.region, options.accountId, (key) => `${this.baseUrl}/_workbench/code/${key}.zip`);
+    this.layers = new LayerRegistry(db, code, options.region, options.accountId, (key) => this.codeUrl(key));
     this.functions = new FunctionRegistry(db, code, options.region, options.accountId, this.layers, (fn, change, config) => this.history.record(fn, change, config));
     this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
@@ -164,7 +168,7 @@ export class Engine {
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
     this.eventConfigs = new EventInvokeConfigs(this.functions);
     this.linked = new LinkedFolders(this.functions, options.progress);
-    this.urls = new FunctionUrls(this.functions, options.region, () => this.baseUrl);
+    this.urls = new FunctionUrls(this.functions, options.region, () => this.functionUrlBase);
     this.savedEvents = new SavedEvents(db);
     this.queue = new AsyncQueue(db, {
       invoke: async (functionName, qualifier, payload, requestId) => {

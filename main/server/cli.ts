@@ -18,6 +18,7 @@ const USAGE = `usage: lwb <command> [flags]
 commands:
   serve   run the workbench headless: the Lambda API (and the UI) on 127.0.0.1
           --port <p>            port (default 9000; 0 picks a free one)
+          --function-url-port <p> port of function URLs, apart from the API's origin (default: a free one)
           --data-dir <dir>      where functions, code and state live (default ./.lwb)
           --keepalive-ms <ms>   idle time before an environment is reclaimed (default 300000)
           --freeze-after-ms <ms> idle time before an environment is frozen (default 100)
@@ -39,6 +40,7 @@ commands:
 async function serve(argv: string[]): Promise<void> {
   const { flags } = parseFlags(argv, {
     port: 'number',
+    'function-url-port': 'number',
     'data-dir': 'string',
     'keepalive-ms': 'number',
     'freeze-after-ms': 'number',
@@ -52,6 +54,7 @@ async function serve(argv: string[]): Promise<void> {
   // Whole numbers within range, or a usage error naming the flag (not a silently odd workbench).
   const limits: Record<string, [number, number]> = {
     port: [0, 65_535],
+    'function-url-port': [0, 65_535],
     'keepalive-ms': [1, 86_400_000],
     'freeze-after-ms': [0, 86_400_000],
     'ready-sandboxes': [0, 100],
@@ -79,9 +82,14 @@ async function serve(argv: string[]): Promise<void> {
     progress: say,
   });
   const workbench = workbenchViews(engine);
-  const api = new LambdaApi({ engine, log: say, fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res) });
+  const api = new LambdaApi({
+    engine,
+    log: say,
+    fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res),
+    functionUrlPort: flags['function-url-port'] as number | undefined,
+  });
   const port = await api.listen((flags.port as number | undefined) ?? 9000);
-  process.stdout.write(`Lambda API listening on http://127.0.0.1:${port}\n`);
+  process.stdout.write(`Lambda API listening on http://127.0.0.1:${port}\nFunction URLs on ${api.functionUrls.baseUrl}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

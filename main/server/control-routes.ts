@@ -36,13 +36,13 @@ export const FN = '([^/]+)';
 export const p = (pattern: string) => new RegExp(`^${pattern}/?$`);
 const maxItems = (q: URLSearchParams) => (q.get('MaxItems') === null ? undefined : Number(q.get('MaxItems')));
 
-export function controlRoutes(engine: Engine, baseUrl: () => string): Route[] {
+export function controlRoutes(engine: Engine): Route[] {
   const fns = engine.functions;
 
   const functionView = (record: FunctionRecord, target: VersionRecord) => ({
     Configuration: target.config,
-    // AWS gives a presigned S3 URL; ours downloads the same bytes from the workbench.
-    Code: { RepositoryType: 'S3', Location: `${baseUrl()}/_workbench/code/${target.codeKey}.zip` },
+    // AWS gives a presigned S3 URL; ours is presigned too (10 minutes) and downloads the same bytes from the workbench.
+    Code: { RepositoryType: 'S3', Location: engine.codeUrl(target.codeKey) },
     ...(Object.keys(record.tags).length ? { Tags: record.tags } : {}),
     ...(record.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: record.reservedConcurrency } } : {}),
   });

@@ -7,8 +7,13 @@
 // A URL is reached by its host name, `<url-id>.lambda-url.<region>.localhost`
 // (browsers and curl resolve *.localhost to 127.0.0.1), or, for clients whose
 // resolver does not, at `http://127.0.0.1:<port>/_lambda-url/<url-id>/<path>`.
+// Either way on a listener of its own (FunctionUrlServer), never the API's
+// port: a function's HTML runs on an origin that is neither the API's nor the
+// UI's, so the browser's same-origin policy keeps it from scripting them.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-error.js';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
 import type { UrlCors, UrlTarget } from '../engine/control/function-urls.js';
@@ -43,11 +48,78 @@ export function functionUrlRequest(req: IncomingMessage, region: string): UrlReq
   return { urlId: id, target: rest === '' || rest[0] === '?' ? `/${rest}` : rest, domainName: `${id}.lambda-url.${region}.localhost` };
 }
 
-export async function serveFunctionUrl(engine: Engine, req: IncomingMessage, res: ServerResponse, u: UrlRequest): Promise<void> {
+export interface FunctionUrlServerOptions {
+  engine: Engine;
+  /**
+   * Checks an AWS_IAM URL's request beyond the form of its Authorization header (strict auth mode
+   * verifies the SigV4 signature); returns false to refuse it with 403.
+   * HOOK(auth): wire the SigV4 verifier from main/server/auth/ here once it exists.
+   */
+  verifyIam?: (req: IncomingMessage) => boolean;
+  /** HOOK(auth): the Host guard from main/server/auth/ (loopback names and *.localhost); false refuses with 403. */
+  hostAllowed?: (req: IncomingMessage) => boolean;
+  log?: (message: string) => void;
+}
+
+/** The listener that serves function URLs, apart from the API's port. */
+export class FunctionUrlServer {
+  readonly server: Server;
+  /** `http://127.0.0.1:<port>` once listening. */
+  baseUrl = '';
+
+  constructor(private readonly opts: FunctionUrlServerOptions) {
+    this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      this.handle(req, res).catch((err) => {
+        opts.log?.(`[function-url] internal error: ${(err as Error).stack ?? String(err)}`);
+        if (res.headersSent) res.destroy();
+        else message(res, 500, 'Internal Server Error');
+      });
+    });
+    this.server.on('clientError', answerClientError);
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const actual = (this.server.address() as AddressInfo).port;
+        this.baseUrl = `http://${host}:${actual}`;
+        this.opts.engine.functionUrlBase = this.baseUrl;
+        resolve(actual);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.opts.hostAllowed && !this.opts.hostAllowed(req)) return message(res, 403, 'Forbidden');
+    const engine = this.opts.engine;
+    // Unknown ids and anything that is not a function URL: what AWS's URL front end answers.
+    const u = functionUrlRequest(req, engine.options.region);
+    if (!u) return message(res, 403, 'Forbidden');
+    return serveFunctionUrl(engine, req, res, u, this.opts.verifyIam);
+  }
+}
+
+export async function serveFunctionUrl(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  u: UrlRequest,
+  verifyIam?: (req: IncomingMessage) => boolean,
+): Promise<void> {
   const target = engine.urls.lookup(u.urlId);
   if (!target) return message(res, 403, 'Forbidden');
   const auth = req.headers.authorization ?? '';
-  if (target.url.authType === 'AWS_IAM' && !auth.startsWith('AWS4-HMAC-SHA256 ')) return message(res, 403, 'Forbidden');
+  if (target.url.authType === 'AWS_IAM' && (!auth.startsWith('AWS4-HMAC-SHA256 ') || (verifyIam && !verifyIam(req)))) return message(res, 403, 'Forbidden');
 
   const method = (req.method ?? 'GET').toUpperCase();
   const origin = req.headers.origin;

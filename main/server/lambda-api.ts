@@ -11,7 +11,9 @@ import { controlRoutes, requestBodies, type Route, type RouteContext } from './c
 import { workbenchRoutes } from './workbench-routes.js';
 import { compatRoutes } from './compat-routes.js';
 import { functionUrlRoutes } from './function-url-routes.js';
-import { functionUrlRequest, serveFunctionUrl } from './function-url.js';
+import { FunctionUrlServer, functionUrlRequest } from './function-url.js';
+import { answerClientError } from './client-error.js';
+import { codeDownloadPath, presignerFor } from './presign.js';
 import type { AuditCaller } from '../engine/telemetry/audit.js';
 
 /** Who made a call: the access key of its SigV4 signature, and whether the AWS CLI or an SDK signed it. */
@@ -27,6 +29,17 @@ export interface LambdaApiOptions {
   /** Extra routes (the UI in serve mode); return true when handled. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log?: (message: string) => void;
+  /** Port of the function URL listener (0 or left out: a free one). */
+  functionUrlPort?: number;
+}
+
+/** A path segment decoded; a malformed percent-escape is the caller's error (400), not ours. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new LambdaError('InvalidParameterValueException', `The request path has a malformed percent-escape: ${JSON.stringify(segment.slice(0, 200))}.`);
+  }
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
@@ -36,16 +49,23 @@ export class LambdaApi {
   private readonly routes: Route[];
   /** `http://127.0.0.1:<port>` once listening. */
   baseUrl = '';
+  /** Function URLs: their own listener, so a function's page never shares the API's origin. */
+  readonly functionUrls: FunctionUrlServer;
 
   constructor(private readonly opts: LambdaApiOptions) {
-    this.routes = [...controlRoutes(opts.engine, () => this.baseUrl), ...functionUrlRoutes(opts.engine), ...compatRoutes(opts.engine), ...workbenchRoutes(opts.engine)];
+    this.routes = [...controlRoutes(opts.engine), ...functionUrlRoutes(opts.engine), ...compatRoutes(opts.engine), ...workbenchRoutes(opts.engine)];
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
-    this.server.on('clientError', (_err, socket) => socket.destroy());
+    this.server.on('clientError', answerClientError);
+    this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log });
+    const presigner = presignerFor(opts.engine.options.dataDir);
+    opts.engine.codeUrl = (key) => `${this.baseUrl}${codeDownloadPath(presigner, key)}`;
   }
 
-  listen(port: number, host = '127.0.0.1'): Promise<number> {
+  /** Listens for the API on `port` and for function URLs on their own port; resolves with the API's. */
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    await this.functionUrls.listen(this.opts.functionUrlPort ?? 0, host);
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -57,11 +77,14 @@ export class LambdaApi {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  async close(): Promise<void> {
+    await Promise.all([
+      this.functionUrls.close(),
+      new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      }),
+    ]);
   }
 
   private fail(res: ServerResponse, err: unknown): void {
@@ -85,17 +108,18 @@ export class LambdaApi {
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const method = req.method ?? 'GET';
 
-    // Function URLs: by their own host name, or under /_lambda-url/<id>/.
-    const fu = functionUrlRequest(req, this.opts.engine.options.region);
-    if (fu) return serveFunctionUrl(this.opts.engine, req, res, fu);
+    // Function URLs are not served here (by host name or path): their pages must not share the API's origin.
+    if (functionUrlRequest(req, this.opts.engine.options.region)) {
+      throw new LambdaError('UnknownOperationException', `Function URLs are served at ${this.functionUrls.baseUrl}, not on the API's port.`);
+    }
 
     // The hot path first: Invoke.
     const inv = path.match(INVOKE_PATH);
-    if (inv && method === 'POST') return this.invoke(req, res, decodeURIComponent(inv[1]!), query.get('Qualifier') ?? undefined);
+    if (inv && method === 'POST') return this.invoke(req, res, decodeSegment(inv[1]!), query.get('Qualifier') ?? undefined);
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const m = path.match(route.path);
-      if (m) return this.audited(route, { req, res, params: m.slice(1).map((p) => decodeURIComponent(p ?? '')), query });
+      if (m) return this.audited(route, { req, res, params: m.slice(1).map((p) => decodeSegment(p ?? '')), query });
     }
     if (this.opts.fallback?.(req, res)) return;
     throw new LambdaError('UnknownOperationException', `No Lambda API operation matches ${method} ${path}.`);

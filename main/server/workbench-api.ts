@@ -3,10 +3,37 @@
 // use these to observe what the engine did.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine.js';
+import { sendJson } from './http-util.js';
+import { CODE_PATH_PREFIX, presignerFor, type PresignVerdict } from './presign.js';
+
+/**
+ * Whether a request is a code download and how its presign checks out. Downloads carry no
+ * Authorization header (as S3 presigned URLs do): an auth guard exempts exactly the ones
+ * whose verdict is ok.
+ */
+export function codeDownloadVerdict(engine: Engine, req: IncomingMessage): PresignVerdict | undefined {
+  if (req.method !== 'GET' || !req.url?.startsWith(CODE_PATH_PREFIX)) return undefined;
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  return presignerFor(engine.options.dataDir).verify(path, new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1)));
+}
 
 export function workbenchViews(engine: Engine) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET' || !req.url?.startsWith('/_workbench/')) return false;
+    const download = codeDownloadVerdict(engine, req);
+    if (download) {
+      if (!download.ok) {
+        sendJson(res, 403, { Code: download.code, Message: download.message, message: download.message }, { 'x-amzn-ErrorType': download.code });
+        return true;
+      }
+      const key = req.url.slice(CODE_PATH_PREFIX.length).replace(/(\.zip)?(\?.*)?$/, '');
+      const zip = engine.code.zip(key);
+      if (!zip) return false;
+      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': zip.length });
+      res.end(zip);
+      return true;
+    }
     const url = new URL(req.url, 'http://127.0.0.1');
     const fn = url.searchParams.get('function') ?? undefined;
     let body: unknown;
@@ -22,13 +49,7 @@ export function workbenchViews(engine: Engine) {
       const to = url.searchParams.get('to');
       body = from && to ? engine.history.diff(fn, Number(from), Number(to)) : engine.history.list(fn);
     }
-    else if (url.pathname.startsWith('/_workbench/code/')) {
-      const zip = engine.code.zip(url.pathname.slice('/_workbench/code/'.length).replace(/\.zip$/, ''));
-      if (!zip) return false;
-      res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': zip.length });
-      res.end(zip);
-      return true;
-    } else return false;
+    else return false;
     const text = JSON.stringify(body);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);

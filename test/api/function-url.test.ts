@@ -2,7 +2,8 @@
 // through the SDK, and the URL itself through real HTTP clients (node:http with
 // the URL's host name, the /_lambda-url/ path, curl resolving *.localhost):
 // payload-2.0 events, response mapping, CORS preflights, AWS_IAM refusing
-// unsigned requests.
+// unsigned requests. URLs live on a listener of their own, never the API's
+// port, so a function's page cannot share the API's origin.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
@@ -23,8 +24,11 @@ import { createFunction } from '../helpers/lambda.js';
 const run = promisify(execFile);
 
 let server: RunningServer;
+/** The function URL listener's port, as `serve` prints it. */
+let urlPort: number;
 beforeAll(async () => {
   server = await startServer();
+  urlPort = Number(server.output().match(/Function URLs on http:\/\/127\.0\.0\.1:(\d+)/)?.[1]);
   await createFunction(server.client(), { name: 'web', files: { 'index.js': WEB } });
 });
 afterAll(async () => {
@@ -61,10 +65,10 @@ interface Answer {
   body: Buffer;
 }
 
-/** One HTTP request to the workbench's port with the given Host header. */
-function http(method: string, host: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string): Promise<Answer> {
+/** One HTTP request to the function URL listener (or `port`) with the given Host header. */
+function http(method: string, host: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string, port = urlPort): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, method, path, headers: { host, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { host, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -83,7 +87,9 @@ describe('function URLs', () => {
   it('are created, read, updated and listed through the SDK, with AWS\'s validation', async () => {
     const client = server.client();
     const created = await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'web', AuthType: 'NONE' }));
-    expect(created.FunctionUrl).toMatch(new RegExp(`^http://[a-z0-9]{32}\\.lambda-url\\.us-east-1\\.localhost:${server.port}/$`));
+    expect(urlPort).toBeGreaterThan(0);
+    expect(urlPort).not.toBe(server.port);
+    expect(created.FunctionUrl).toMatch(new RegExp(`^http://[a-z0-9]{32}\\.lambda-url\\.us-east-1\\.localhost:${urlPort}/$`));
     expect(created).toMatchObject({ FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:web', AuthType: 'NONE', InvokeMode: 'BUFFERED' });
     url = new URL(created.FunctionUrl!);
     host = url.host;
@@ -176,9 +182,28 @@ describe('function URLs', () => {
     expect(after.calls).toBe(before + 1); // the two preflights never reached the function
   });
 
-  it('is also reachable under /_lambda-url/<id>/ for clients that cannot resolve *.localhost', async () => {
-    const a = await http('GET', `127.0.0.1:${server.port}`, `/_lambda-url/${url.hostname.split('.')[0]}/deep/path?k=v`);
+  it('is also reachable under /_lambda-url/<id>/ on the URL port for clients that cannot resolve *.localhost', async () => {
+    const a = await http('GET', `127.0.0.1:${urlPort}`, `/_lambda-url/${url.hostname.split('.')[0]}/deep/path?k=v`);
     expect(json(a).event).toMatchObject({ rawPath: '/deep/path', rawQueryString: 'k=v', requestContext: { domainName: url.hostname } });
+    // Anything else on the URL port is what AWS's URL front end answers for an unknown URL.
+    expect((await http('GET', `127.0.0.1:${urlPort}`, '/2015-03-31/functions')).status).toBe(403);
+    expect((await http('GET', `127.0.0.1:${urlPort}`, `/_lambda-url/${'0'.repeat(32)}/`)).status).toBe(403);
+  });
+
+  it('are not served on the API\'s port, by path or by host name: a function\'s page never gets the API\'s origin', async () => {
+    const id = url.hostname.split('.')[0];
+    const byPath = await http('GET', `127.0.0.1:${server.port}`, `/_lambda-url/${id}/?mode=plain`, {}, undefined, server.port);
+    expect(byPath.status).toBe(404);
+    expect(byPath.headers['x-amzn-errortype']).toBe('UnknownOperationException');
+    expect(JSON.parse(byPath.body.toString()).Message).toContain(`http://127.0.0.1:${urlPort}`);
+    const byHost = await http('GET', `${url.hostname}:${server.port}`, '/?mode=plain', {}, undefined, server.port);
+    expect(byHost.status).toBe(404);
+    expect(byHost.body.toString()).not.toContain('"plain":true');
+    // Different origins (the port is part of one), and the API grants no CORS to the URL's origin.
+    expect(url.origin).not.toBe(server.url);
+    expect(new URL(`http://127.0.0.1:${urlPort}/`).origin).not.toBe(server.url);
+    const read = await http('GET', `127.0.0.1:${server.port}`, '/2015-03-31/functions', { Origin: url.origin }, undefined, server.port);
+    expect(read.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it.skipIf(!existsSync('/usr/bin/curl'))('works from curl with the URL exactly as CreateFunctionUrlConfig gave it', async () => {

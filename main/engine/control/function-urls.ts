@@ -2,7 +2,8 @@
 // HTTP endpoint per function or alias. AWS gives
 // `https://<url-id>.lambda-url.<region>.on.aws/`; the workbench gives
 // `http://<url-id>.lambda-url.<region>.localhost:<port>/`, which browsers and
-// curl resolve to 127.0.0.1 (RFC 6761), and serves it on the API's port
+// curl resolve to 127.0.0.1 (RFC 6761), on a port of its own, never the API's:
+// a function's HTML must not share an origin with the API or the UI
 // (main/server/function-url.ts turns requests into payload-2.0 events).
 // Configurations live on the function record, so they persist with it and go
 // when it is deleted.
@@ -61,7 +62,7 @@ export class FunctionUrls {
   constructor(
     private readonly functions: FunctionRegistry,
     private readonly region: string,
-    /** `http://127.0.0.1:<port>` once the API listens. */
+    /** `http://127.0.0.1:<port>` of the function URL listener once it listens. */
     private readonly baseUrl: () => string,
   ) {}
 
@@ -125,9 +126,9 @@ export class FunctionUrls {
     return { ...hit, url };
   }
 
-  /** The URL a client calls: the id as a subdomain of localhost, on the API's port. */
+  /** The URL a client calls: the id as a subdomain of localhost, on the function URL listener's port. */
   urlOf(urlId: string): string {
-    const port = new URL(this.baseUrl() || 'http://127.0.0.1:9000').port;
+    const port = new URL(this.baseUrl() || 'http://127.0.0.1:9001').port;
     return `http://${urlId}.lambda-url.${this.region}.localhost${port ? `:${port}` : ''}/`;
   }
 
