@@ -1,15 +1,40 @@
 // Function code, content-addressed: each uploaded zip is checked, extracted
 // once into code/<sha256>/ and never changed again, so a function version is
 // an immutable snapshot. Sandboxes receive hard links of that tree.
+//
+// The workbench runs as root and a zip is hostile input: extraction never
+// writes through a symlink (links are made last, after every file, and each
+// parent folder is checked to be a real folder inside the root), every link
+// must resolve inside the tree, and sizes are counted as bytes are written.
+// Whatever later copies a tree (place, a layer merge) copies links as links
+// and never descends into or deletes through one.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync, readlinkSync, chmodSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import {
+  chmodSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync,
+  readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type Stats,
+} from 'node:fs';
+import { join, posix } from 'node:path';
 import yauzl from 'yauzl';
 import { LambdaError } from '../errors.js';
 
 export const MAX_ZIPPED_BYTES = 50 * 1024 * 1024;
 export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
-const MAX_ENTRIES = 100_000;
+export const MAX_ENTRIES = 100_000;
+/** Linux's limits: longer names fail in the kernel, so they are refused up front with a clear message. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4095;
+/** The kernel's own limit on links followed while resolving one path (ELOOP). */
+const MAX_LINK_HOPS = 40;
+/** Entries made without unix modes (Windows tools) get what an unzip on Linux gives them. */
+const DEFAULT_FILE_MODE = 0o644;
+const DEFAULT_DIR_MODE = 0o755;
+
+export interface ExtractLimits {
+  /** Bytes actually written, all entries together. */
+  maxBytes: number;
+  maxEntries: number;
+}
+const LAMBDA_LIMITS: ExtractLimits = { maxBytes: MAX_UNZIPPED_BYTES, maxEntries: MAX_ENTRIES };
 
 export interface StoredCode {
   /** base64 SHA-256 of the zip, as AWS reports `CodeSha256`. */
@@ -22,6 +47,7 @@ export interface StoredCode {
 }
 
 const badZip = (message: string) => new LambdaError('InvalidParameterValueException', message);
+const tooBig = (max: number) => badZip(`Unzipped size must be smaller than ${max} bytes`);
 
 /** Rejects names that would land outside the code root (zip slip). */
 export function checkEntryName(name: string): string {
@@ -34,13 +60,18 @@ export function checkEntryName(name: string): string {
   if (normal === '..' || normal.startsWith('../') || unified.split('/').includes('..')) {
     throw badZip(`Zip entry "${name}" escapes the package root with "..".`);
   }
-  return normal;
+  if (Buffer.byteLength(normal) > MAX_PATH_BYTES || normal.split('/').some((part) => Buffer.byteLength(part) > MAX_NAME_BYTES)) {
+    throw badZip(`Zip entry "${name.slice(0, 80)}…" has a name longer than Linux allows (${MAX_NAME_BYTES} bytes a part, ${MAX_PATH_BYTES} in all).`);
+  }
+  return normal.replace(/\/+$/, '');
 }
 
 interface ZipEntryInfo {
+  /** Normalised, without a trailing slash; '.' is the root itself. */
   name: string;
   isDir: boolean;
   isSymlink: boolean;
+  /** Permission bits as the zip carries them (rwx only: never setuid, setgid or sticky). */
   mode: number;
 }
 
@@ -48,81 +79,223 @@ function describe(entry: yauzl.Entry): ZipEntryInfo {
   const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
   const type = unixMode & 0o170000;
   const name = checkEntryName(entry.fileName);
-  return {
-    name,
-    isDir: entry.fileName.endsWith('/') || type === 0o040000,
-    isSymlink: type === 0o120000,
-    mode: unixMode & 0o777,
-  };
+  const isDir = /[\\/]$/.test(entry.fileName) || type === 0o040000;
+  const mode = unixMode === 0 ? (isDir ? DEFAULT_DIR_MODE : DEFAULT_FILE_MODE) : unixMode & 0o777;
+  return { name, isDir, isSymlink: !isDir && type === 0o120000, mode };
 }
 
-function readStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes `rel` (relative to `root`) a real folder, creating missing parts;
+ * refuses when any part is a symlink or a file (writing there would leave the
+ * root or clash). Returns the folders it created.
+ */
+function realDir(root: string, rel: string, entry: string, created: Set<string>): string {
+  if (rel === '.' || rel === '') return root;
+  let at = root;
+  let sofar = '';
+  for (const part of rel.split('/')) {
+    at = join(at, part);
+    sofar = sofar ? `${sofar}/${part}` : part;
+    const st = lstatOrUndefined(at);
+    if (!st) {
+      mkdirSync(at, { mode: 0o700 });
+      created.add(sofar);
+    } else if (st.isSymbolicLink()) {
+      throw badZip(`Zip entry "${entry}" is inside the symlink "${sofar}"; entries cannot be written through links.`);
+    } else if (!st.isDirectory()) {
+      throw badZip(`Zip entry "${entry}" needs "${sofar}" to be a folder, but the zip has it as a file.`);
+    }
+  }
+  return at;
+}
+
+/**
+ * Whether the link at `rel` resolves inside `root`, following links part by
+ * part inside the tree as a chroot would; a step above the root is an escape.
+ * Lexical checks of the target text are not enough (`u -> .` and `v -> u/..`).
+ */
+export function linkStaysInside(root: string, rel: string): boolean {
+  const at = posix.dirname(rel) === '.' ? [] : posix.dirname(rel).split('/');
+  let queue = readlinkSync(join(root, rel)).split('/');
+  let hops = 0;
+  while (queue.length > 0) {
+    const part = queue.shift()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (at.length === 0) return false;
+      at.pop();
+      continue;
+    }
+    const st = lstatOrUndefined(join(root, ...at, part));
+    if (st?.isSymbolicLink()) {
+      const target = readlinkSync(join(root, ...at, part));
+      if (target.startsWith('/') || ++hops > MAX_LINK_HOPS) return false;
+      queue = [...target.split('/'), ...queue];
+      continue;
+    }
+    // A missing part is taken as a folder (a dangling link may not climb out lexically either);
+    // a file with more parts after it fails in the kernel (ENOTDIR), so it goes nowhere.
+    if (st && !st.isDirectory()) return true;
+    at.push(part);
+  }
+  return true;
+}
+
+/** Streams an entry through `sink` chunk by chunk, counting real bytes against `budget`; nothing is buffered whole. */
+function streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: { left: number; max: number }, sink: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) return reject(err ?? new Error('no stream'));
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
-      stream.on('error', reject);
+      let bytes = 0;
+      let done = false;
+      const finish = (e?: unknown) => {
+        if (done) return;
+        done = true;
+        if (e) {
+          stream.destroy();
+          reject(e);
+        } else resolve(bytes);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        bytes += chunk.length;
+        budget.left -= chunk.length;
+        if (budget.left < 0) return finish(tooBig(budget.max));
+        try {
+          sink(chunk);
+        } catch (e) {
+          finish(e);
+        }
+      });
+      stream.on('end', () => finish());
+      stream.on('error', (e) => finish(e));
     });
   });
 }
 
-/** Extracts a zip into `dest` after checking every entry; throws LambdaError on hostile or broken input. */
-export async function extractZip(zipBytes: Buffer, dest: string): Promise<number> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+/** yauzl's events as a pull API, so extraction can await each step. */
+function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | undefined> {
+  let waiting: { resolve: (e: yauzl.Entry | undefined) => void; reject: (err: Error) => void } | undefined;
+  let failed: Error | undefined;
+  let ended = false;
+  const settle = (f: (w: NonNullable<typeof waiting>) => void) => {
+    const w = waiting;
+    waiting = undefined;
+    if (w) f(w);
+  };
+  zip.on('entry', (e: yauzl.Entry) => settle((w) => w.resolve(e)));
+  zip.on('end', () => {
+    ended = true;
+    settle((w) => w.resolve(undefined));
+  });
+  zip.on('error', (err: Error) => {
+    failed = err;
+    settle((w) => w.reject(err));
+  });
+  return () =>
+    new Promise((resolve, reject) => {
+      if (failed) return reject(failed);
+      if (ended) return resolve(undefined);
+      waiting = { resolve, reject };
+      zip.readEntry();
+    });
+}
+
+function openZip(zipBytes: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
     yauzl.fromBuffer(zipBytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (err, z) =>
       err || !z ? reject(badZip(`Could not unzip uploaded file. Please check your file, then try to upload again. (${err?.message})`)) : resolve(z),
     ),
   );
-  let total = 0;
-  let count = 0;
-  mkdirSync(dest, { recursive: true });
-  await new Promise<void>((resolve, reject) => {
-    const fail = (err: unknown) => {
-      zip.close();
-      reject(err instanceof LambdaError ? err : badZip(`Could not unzip uploaded file: ${(err as Error).message}`));
-    };
-    zip.on('error', fail);
-    zip.on('end', () => resolve());
-    zip.on('entry', async (entry: yauzl.Entry) => {
-      try {
-        if (++count > MAX_ENTRIES) throw badZip(`The package has more than ${MAX_ENTRIES} entries.`);
-        const info = describe(entry);
-        const target = join(dest, info.name);
-        if (info.isDir) {
-          mkdirSync(target, { recursive: true });
-          return zip.readEntry();
-        }
-        total += entry.uncompressedSize;
-        if (total > MAX_UNZIPPED_BYTES) {
-          throw new LambdaError(
-            'InvalidParameterValueException',
-            `Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`,
-          );
-        }
-        const data = await readStream(zip, entry);
-        mkdirSync(dirname(target), { recursive: true });
-        if (info.isSymlink) {
-          const link = data.toString('utf8');
-          const resolved = posix.normalize(posix.join(posix.dirname(info.name), link));
-          if (link.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
-            throw badZip(`Zip entry "${info.name}" is a symlink to "${link}", outside the package root.`);
-          }
-          symlinkSync(link, target);
-        } else {
-          writeFileSync(target, data);
-          // Lambda keeps execute bits (a provided bootstrap needs them); everything is readable.
-          chmodSync(target, (info.mode & 0o111 ? 0o755 : 0o644));
-        }
-        zip.readEntry();
-      } catch (err) {
-        fail(err);
+}
+
+/**
+ * Extracts a zip into `dest` (a new folder only this call writes to) after
+ * checking every entry; throws LambdaError on hostile or broken input, and the
+ * caller removes `dest`. Returns the bytes written.
+ */
+export async function extractZip(zipBytes: Buffer, dest: string, limits: ExtractLimits = LAMBDA_LIMITS): Promise<number> {
+  const zip = await openZip(zipBytes);
+  try {
+    if (zip.entryCount === 0) throw badZip('Uploaded file must be a non-empty zip');
+    if (zip.entryCount > limits.maxEntries) throw badZip(`The package has more than ${limits.maxEntries} entries.`);
+    mkdirSync(dest, { recursive: true, mode: 0o700 });
+    const budget = { left: limits.maxBytes, max: limits.maxBytes };
+    const created = new Set<string>();
+    const dirModes = new Map<string, number>();
+    /** Links wait until every file is written, so no entry is ever written through one. */
+    const links = new Map<string, string>();
+    const next = entryReader(zip);
+    for (let entry = await next(); entry; entry = await next()) {
+      const info = describe(entry);
+      if (info.isDir) {
+        if (info.name !== '.') realDir(dest, info.name, entry.fileName, created);
+        dirModes.set(info.name, info.mode);
+        continue;
       }
-    });
-    zip.readEntry();
-  });
-  return total;
+      if (info.name === '.') throw badZip(`Zip entry "${entry.fileName}" is a file without a name.`);
+      if (budget.left < entry.uncompressedSize) throw tooBig(limits.maxBytes); // declared too big: refused before writing
+      if (info.isSymlink) {
+        const parts: Buffer[] = [];
+        await streamEntry(zip, entry, budget, (c) => parts.push(c));
+        links.set(info.name, checkLinkTarget(info.name, Buffer.concat(parts)));
+        continue;
+      }
+      const path = join(realDir(dest, posix.dirname(info.name), entry.fileName, created), posix.basename(info.name));
+      const existing = lstatOrUndefined(path);
+      if (existing?.isDirectory()) throw badZip(`Zip entry "${entry.fileName}" is both a file and a folder.`);
+      if (existing) unlinkSync(path); // a repeated name: the later entry wins, as unzip does
+      // O_EXCL|O_NOFOLLOW: the file is new, never an existing link's target.
+      const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        await streamEntry(zip, entry, budget, (chunk) => {
+          for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+        });
+        fchmodSync(fd, info.mode);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    for (const [name, target] of links) {
+      const parent = realDir(dest, posix.dirname(name), name, created);
+      if (lstatOrUndefined(join(parent, posix.basename(name)))) throw badZip(`Zip entry "${name}" is both a symlink and a file or folder.`);
+      symlinkSync(target, join(parent, posix.basename(name)));
+    }
+    for (const name of links.keys()) {
+      if (!linkStaysInside(dest, name)) {
+        throw badZip(`Zip entry "${name}" is a symlink to "${links.get(name)}", which resolves outside the package root.`);
+      }
+    }
+    // Folders get their modes last (deepest first), so a read-only folder was still writable while filling it.
+    // The owner (the workbench) always keeps rwx: the function is never the owner, so this shows it nothing more.
+    for (const name of created) if (!dirModes.has(name)) dirModes.set(name, DEFAULT_DIR_MODE);
+    if (!dirModes.has('.')) dirModes.set('.', DEFAULT_DIR_MODE);
+    for (const [name, mode] of [...dirModes].sort((a, b) => b[0].split('/').length - a[0].split('/').length)) {
+      chmodSync(join(dest, name), mode | 0o700);
+    }
+    return limits.maxBytes - budget.left;
+  } catch (err) {
+    throw err instanceof LambdaError ? err : badZip(`Could not unzip uploaded file. Please check your file, then try to upload again. (${(err as Error).message})`);
+  } finally {
+    zip.close();
+  }
+}
+
+function checkLinkTarget(name: string, raw: Buffer): string {
+  const target = raw.toString('utf8');
+  if (target === '' || target.includes('\0') || raw.length > MAX_PATH_BYTES) {
+    throw badZip(`Zip entry "${name}" is a symlink with an empty, overlong or NUL-containing target.`);
+  }
+  if (target.startsWith('/')) throw badZip(`Zip entry "${name}" is a symlink to "${target}", outside the package root.`);
+  return target;
 }
 
 export class CodeStore {
@@ -153,7 +326,7 @@ export class CodeStore {
       renameSync(`${tmp}.zip`, `${final}.zip`);
       renameSync(tmp, final);
     } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true }); // rm removes links themselves, never what they point at
       rmSync(`${tmp}.zip`, { force: true });
       if (existsSync(final)) return code(this.unzippedSize(key)); // a concurrent upload of the same bytes won
       throw err;
@@ -180,36 +353,56 @@ export class CodeStore {
     }
   }
 
-  /** Fills `dest` with the code tree: hard links where possible (instant, shares pages), copies across filesystems. */
+  /**
+   * Fills `dest` with the code tree: hard links where possible (instant, shares pages), copies across filesystems.
+   * Layers are placed one after another into the same /opt; a later one replaces an earlier one's entries.
+   */
   place(key: string, dest: string): void {
     linkTree(this.dir(key), dest);
   }
 }
 
+/**
+ * Merges the tree `from` into `to` without ever following a link on either
+ * side: links are copied as links, only real folders are descended into, and
+ * an entry already in `to` (an earlier layer's file, folder or link) is
+ * replaced by removing that entry itself — never `rm -r` through a link, so
+ * nothing outside `to` is written or deleted, whatever the layers combine to.
+ */
 export function linkTree(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
+  if (!lstatSync(to).isDirectory()) throw new Error(`${to} is not a folder`);
+  mergeDir(from, to);
+}
+
+function mergeDir(from: string, to: string): void {
   for (const name of readdirSync(from)) {
     const src = join(from, name);
     const dst = join(to, name);
     const st = lstatSync(src);
+    const existing = lstatOrUndefined(dst);
     if (st.isDirectory()) {
-      linkTree(src, dst);
+      if (existing && !existing.isDirectory()) unlinkSync(dst);
+      if (!existing?.isDirectory()) mkdirSync(dst, { mode: 0o700 });
+      mergeDir(src, dst);
+      chmodSync(dst, (st.mode & 0o777) | 0o700); // dst is a real folder made or checked above
       continue;
     }
-    // A later layer overwrites an earlier one's file: replace it, never write through a shared link.
-    rmSync(dst, { recursive: true, force: true });
+    if (existing?.isDirectory()) rmSync(dst, { recursive: true, force: true }); // a real folder of ours: rm does not follow links inside it
+    else if (existing) unlinkSync(dst);
     if (st.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
-    else {
+    else if (st.isFile()) {
       try {
         linkSync(src, dst);
       } catch {
-        copyFileSync(src, dst);
+        copyFileSync(src, dst, constants.COPYFILE_EXCL);
+        chmodSync(dst, st.mode & 0o777);
       }
     }
   }
 }
 
-/** Empties a folder without removing it (it is a bind mount into a running container). */
+/** Empties a folder without removing it (it is a bind mount into a running container). rm never follows links. */
 export function emptyDir(dir: string): void {
   for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
 }
