@@ -20,7 +20,8 @@ const TRANSITIONS: Record<EnvState, readonly EnvState[]> = {
   // invoking → initializing: the runtime had died between invocations; it is started again for this one.
   invoking: ['idle', 'initializing', 'shuttingDown', 'gone'],
   idle: ['invoking', 'initializing', 'frozen', 'shuttingDown', 'gone'],
-  frozen: ['invoking', 'initializing', 'shuttingDown', 'gone'],
+  // frozen → idle: the freeze failed; the env stays usable and says so.
+  frozen: ['invoking', 'initializing', 'idle', 'shuttingDown', 'gone'],
   shuttingDown: ['gone'],
   gone: [],
 };
@@ -147,11 +148,13 @@ export class ExecutionEnvironment {
     return done;
   }
 
-  /** Starts the runtime for an invocation (cold start or re-init after a reset). */
-  private startRuntime(run: Run, cause: EnvCause): void {
-    const fv = this.fv;
+  /**
+   * Starts the runtime for an invocation (cold start or re-init after a reset). `retry`: the
+   * suppressed init's second attempt, whose timeout fails the invocation (it never retries again).
+   */
+  private startRuntime(run: Run, cause: EnvCause, retry = false): void {
     this.setState('initializing', cause);
-    run.phase = 'init';
+    run.phase = retry ? 'restart' : 'init';
     run.reportInit = !this.initReported;
     if (this.runtimeStarts === 0) run.log.platform(this.initStartLine());
     run.initStartNs = this.sendStart();
@@ -413,7 +416,9 @@ export class ExecutionEnvironment {
 
   private onInitTimeout(run: Run): void {
     if (this.run !== run) return;
-    if (run.phase === 'init') {
+    // Only a first INIT that ran into the 10 s limit is retried; the retry's timeout (the
+    // function's own) fails the invocation like any other timeout.
+    if (run.phase === 'init' && run.deadlineNs === undefined) {
       // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried
       // inside the invoke, counted against the function timeout.
       run.log.platform(this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
@@ -422,6 +427,11 @@ export class ExecutionEnvironment {
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
       this.killRuntime();
       return;
+    }
+    if (run.phase === 'restart') {
+      const initMs = nsToMs(now() - run.initStartNs);
+      run.log.platform(this.lines.initFailed(this.initializationType, initMs, 'timeout', undefined, 'invoke'));
+      this.recordInit(initMs, 'timeout');
     }
     this.onInvokeTimeout(run);
   }
@@ -454,7 +464,7 @@ export class ExecutionEnvironment {
       k.resolve();
       if (run && run.phase === 'restart') {
         run.initStartNs = now();
-        this.startRuntime(run, 'reset');
+        this.startRuntime(run, 'reset', true);
       }
       return;
     }
@@ -513,13 +523,23 @@ export class ExecutionEnvironment {
    * has really been idle, so a hot env costs no timer churn per invocation.
    */
   private armIdleTimer(ms: number): void {
-    if (this.idleTimer) return;
+    const at = Date.now() + ms;
+    if (this.idleTimer) {
+      // An armed timer that fires in time is kept (no churn while the env is hot); one armed for
+      // the keepalive while a freeze is now due sooner is replaced, or the env would stay thawed
+      // after its first thaw until the keepalive ended.
+      if (this.idleTimerAt <= at) return;
+      clearTimeout(this.idleTimer);
+    }
+    this.idleTimerAt = at;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       this.onIdleTimer();
     }, ms);
     this.idleTimer.unref();
   }
+
+  private idleTimerAt = 0;
 
   private onIdleTimer(): void {
     if (this.state !== 'idle' && this.state !== 'frozen') return;
@@ -532,7 +552,13 @@ export class ExecutionEnvironment {
     if (this.state === 'idle' && !this.reporting) {
       if (idleFor < this.opts.freezeAfterMs) return this.armIdleTimer(this.opts.freezeAfterMs - idleFor);
       this.setState('frozen', 'idle');
-      this.freezing = this.sandbox.freeze().catch(() => {}).finally(() => (this.freezing = null));
+      this.freezing = this.sandbox
+        .freeze()
+        .catch((err: Error) => {
+          this.log.append(`[workbench] could not freeze this environment: ${err.message}\n`);
+          if (this.state === 'frozen') this.setState('idle', 'freeze-failed');
+        })
+        .finally(() => (this.freezing = null));
     }
     this.armIdleTimer(Math.max(1, this.opts.keepAliveMs - idleFor));
   }

@@ -23,7 +23,8 @@ export type EnvCause =
   | 'reset'
   | 'init-error'
   | 'shutdown'
-  | 'sandbox-lost';
+  | 'sandbox-lost'
+  | 'freeze-failed';
 
 export type EngineEvent =
   | {

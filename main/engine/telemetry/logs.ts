@@ -175,11 +175,12 @@ export class PlatformLines {
   }
 
   /** A failed or timed-out INIT. */
-  initFailed(initializationType: string, durationMs: number, status: 'error' | 'timeout', errorType?: string): string {
+  /** `phase`: 'invoke' for the suppressed init's retry, which runs inside the invoke phase. */
+  initFailed(initializationType: string, durationMs: number, status: 'error' | 'timeout', errorType?: string, phase: 'init' | 'invoke' = 'init'): string {
     if (!this.json) {
-      return `INIT_REPORT Init Duration: ${ms2(durationMs)} ms\tPhase: init\tStatus: ${status}${errorType ? `\tError Type: ${errorType}` : ''}\n`;
+      return `INIT_REPORT Init Duration: ${ms2(durationMs)} ms\tPhase: ${phase}\tStatus: ${status}${errorType ? `\tError Type: ${errorType}` : ''}\n`;
     }
-    const record = { initializationType, phase: 'init', status, ...(errorType ? { errorType } : {}), metrics: { durationMs: round3(durationMs) } };
+    const record = { initializationType, phase, status, ...(errorType ? { errorType } : {}), metrics: { durationMs: round3(durationMs) } };
     return this.record('platform.initReport', record, true);
   }
 
