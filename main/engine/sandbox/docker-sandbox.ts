@@ -4,17 +4,31 @@
 // /var/task and /opt are read-only bind mounts of per-sandbox host folders,
 // filled when a function is placed into the sandbox. That lets us keep a
 // started, not-yet-assigned sandbox ready per shape, as Lambda does.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { hostname } from 'node:os';
+//
+// The channel is the env's only way to the host, so it is guarded: its socket
+// lives in folders only the workbench (and, for the socket's own folder, the
+// sandbox user) can enter; the host accepts only the connection whose HELLO
+// carries the token it gave that container (and, as root, whose peer is the
+// container's init); then the socket file is removed, so nothing can connect
+// again. The container gets the workbench's own seccomp profile (seccomp.ts),
+// its own cgroup namespace, no /dev/shm, and /proc and /sys masked as Docker
+// masks them plus the host's kernel command line and boot id.
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { Channel, type InitMessage } from './channel.js';
 import { CgroupControl } from './cgroup.js';
 import { processAlive } from '../process-alive.js';
 import { createScratchDisk, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
+import { SECCOMP_SECURITY_OPT } from './seccomp.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
+
+const run = promisify(execFile);
 
 export const LABEL = 'lambda-workbench';
 
@@ -40,9 +54,94 @@ export interface SandboxContext {
   scratchDisks?: boolean;
   /** Told of that failure: sandboxes get a tmpfs /tmp from then on. */
   onScratchDiskError?: (err: unknown) => void;
+  /** Told of a connection to a sandbox's channel that was not its init (closed, never trusted). */
+  onIntruder?: (message: string) => void;
+  /** Told when removing a container failed (other than it being gone already): it may be left running. */
+  onRemoveError?: (containerId: string, err: unknown) => void;
+}
+
+/**
+ * The folder for per-sandbox mounts: `<dataDir>/run`, owner-only. Unix socket
+ * paths are limited to 107 bytes, so a long data dir gets an unpredictable
+ * owner-only folder in the temp dir instead (never a guessable name another
+ * local user could create first); its path is kept in `<dataDir>/run-dir` so
+ * that the next start removes what a crash left behind.
+ */
+export function openRunDir(dataDir: string): string {
+  const preferred = join(dataDir, 'run');
+  const record = join(dataDir, 'run-dir');
+  if (preferred.length <= 60) {
+    rmSync(preferred, { recursive: true, force: true });
+    mkdirSync(preferred, { mode: 0o700 });
+    return preferred;
+  }
+  try {
+    const previous = readFileSync(record, 'utf8');
+    const st = lstatSync(previous);
+    // Only a folder that is ours, made by mkdtemp below: the record is in the data dir, but be sure.
+    if (previous.startsWith(join(tmpdir(), 'lwb-run-')) && st.isDirectory() && st.uid === process.getuid?.()) {
+      rmSync(previous, { recursive: true, force: true });
+    }
+  } catch {
+    /* no previous run, or it is gone */
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lwb-run-')); // 0700
+  writeFileSync(record, dir, { mode: 0o600 });
+  return dir;
+}
+
+/** The container options that make an env an env; kept together so the limits are read in one place. */
+const MASKED_PATHS = [
+  // Docker's own list (setting MaskedPaths replaces it, so all of it is here)…
+  '/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+  '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+  // …and what identifies the host: its kernel command line and boot id (Lambda shows its own microVM's).
+  '/proc/cmdline', '/proc/sys/kernel/random/boot_id',
+];
+
+/** Equal-time comparison of two tokens of any length (the digests have one length). */
+function sameToken(a: string, b: string): boolean {
+  const digest = (t: string) => createHash('sha256').update(t).digest();
+  return timingSafeEqual(digest(a), digest(b)) && a.length > 0;
+}
+
+/**
+ * Whether the peer of `socket` (an accepted channel connection) is a socket
+ * held by process `pid`. Node has no SO_PEERCRED; `ss` (sock_diag) gives the
+ * peer's inode and /proc/<pid>/fd the inodes the init holds. Needs root
+ * (the init is not dumpable); undefined where it cannot tell.
+ */
+async function peerHeldBy(socket: Socket, pid: number): Promise<boolean | undefined> {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (fd === undefined || fd < 0) return undefined;
+  try {
+    const local = readlinkSync(`/proc/self/fd/${fd}`).match(/^socket:\[(\d+)\]$/)?.[1];
+    if (!local) return undefined;
+    const { stdout } = await run('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 });
+    // u_str ESTAB 0 0 /path/host.sock <inode> * <peer inode>
+    const row = stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[5] === local);
+    const peer = row?.[7];
+    if (!peer) return undefined;
+    return readdirSync(`/proc/${pid}/fd`).some((n) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${n}`) === `socket:[${peer}]`;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 const HELLO_TIMEOUT_MS = 15_000;
+
+/** Docker's answer for a container that no longer exists, or is already being removed. */
+const isGone = (err: unknown): boolean => {
+  const status = (err as { statusCode?: number }).statusCode;
+  return status === 404 || (status === 409 && /already in progress/i.test(String((err as Error).message)));
+};
 
 export class DockerSandbox {
   readonly taskDir: string;
@@ -78,17 +177,52 @@ export class DockerSandbox {
 
   private async start(): Promise<void> {
     const chanDir = join(this.dir, 'chan');
-    for (const d of [this.taskDir, this.optDir, chanDir]) mkdirSync(d, { recursive: true, mode: 0o755 });
-    for (const d of [this.dir, this.taskDir, this.optDir, chanDir]) chmodSync(d, 0o755);
+    // The sandbox's folder is the workbench's alone; task and opt are mount roots the sandbox user reads.
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+    for (const d of [this.taskDir, this.optDir]) {
+      mkdirSync(d, { mode: 0o755 });
+      chmodSync(d, 0o755);
+    }
+    // The socket's folder is the mount point of /run/lwb: its own mode is what the init meets there.
+    // As root it belongs to the sandbox user alone; otherwise the folders above keep other users out.
+    const asRoot = process.getuid?.() === 0;
+    mkdirSync(chanDir, { mode: 0o700 });
+    if (asRoot) chownSync(chanDir, SANDBOX_UID, SANDBOX_GID);
+    else chmodSync(chanDir, 0o711);
 
-    // The host listens; the init connects once. The listener closes after the
-    // first connection, so nothing else in the env can open a second channel.
+    const token = randomBytes(32).toString('hex');
     const sockPath = join(chanDir, 'host.sock');
+    let initPid: (pid: number | undefined) => void = () => {};
+    const pid = new Promise<number | undefined>((resolve) => (initPid = resolve));
     const server = createServer();
-    const connected = new Promise<Socket>((resolve, reject) => {
-      server.once('connection', (s) => {
-        server.close();
-        resolve(s);
+    const candidates = new Set<Channel>();
+    // Every connection must say HELLO with this container's token (and, as root, come from its init);
+    // anything else is closed and reported, and the listener stays open for the real one.
+    const accepted = new Promise<Channel>((resolve, reject) => {
+      server.on('connection', (socket) => {
+        const channel = new Channel(socket);
+        candidates.add(channel);
+        const refuse = (why: string) => {
+          candidates.delete(channel);
+          channel.close();
+          this.ctx.onIntruder?.(`sandbox ${this.id}: refused a connection to its channel (${why})`);
+        };
+        const onClose = () => refuse('closed before HELLO');
+        channel.once('close', onClose);
+        channel.once('message', async (m: InitMessage) => {
+          channel.off('close', onClose);
+          if (m.type !== 'hello') return refuse(`first frame was ${m.type}, not HELLO`);
+          if (!sameToken(m.token, token)) return refuse('wrong channel token');
+          if (asRoot) {
+            const initPidNow = await pid;
+            const fromInit = initPidNow ? await peerHeldBy(socket, initPidNow) : undefined;
+            if (fromInit === false) return refuse(`peer is not the container's init (pid ${initPidNow})`);
+          }
+          if (channel.isClosed) return refuse('closed before it was accepted');
+          candidates.delete(channel);
+          resolve(channel);
+        });
       });
       server.once('error', reject);
     });
@@ -96,7 +230,10 @@ export class DockerSandbox {
       server.once('error', reject);
       server.listen(sockPath, () => resolve());
     });
-    chmodSync(sockPath, 0o666);
+    if (asRoot) {
+      chownSync(sockPath, SANDBOX_UID, SANDBOX_GID);
+      chmodSync(sockPath, 0o600);
+    } else chmodSync(sockPath, 0o666);
 
     const { docker, workbenchId } = this.ctx;
     const memoryBytes = this.shape.memoryMb * 1024 * 1024;
@@ -112,6 +249,26 @@ export class DockerSandbox {
     const tmp = disk
       ? { Mounts: [disk.mount] }
       : { Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${this.shape.ephemeralMb}m,mode=1777` } };
+    // CgroupnsMode (API 1.41) is not in dockerode's types yet.
+    const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' } = {
+      NetworkMode: 'none',
+      Memory: memoryBytes,
+      MemorySwap: memoryBytes,
+      NanoCpus: Math.round(cpusForMemory(this.shape.memoryMb) * 1e9),
+      PidsLimit: 1024,
+      Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
+      ReadonlyRootfs: true,
+      ...tmp,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges', SECCOMP_SECURITY_OPT],
+      Binds: [`${this.taskDir}:/var/task:ro`, `${this.optDir}:/opt:ro`, `${chanDir}:/run/lwb:ro`],
+      // Its own IPC namespace and no /dev/shm, as on Lambda.
+      IpcMode: 'none',
+      // Its own cgroup namespace: /proc/self/cgroup shows `/`, not the host's hierarchy.
+      CgroupnsMode: 'private',
+      MaskedPaths: MASKED_PATHS,
+      AutoRemove: false,
+    };
     try {
       this.container = await docker.createContainer({
         name: `lwb-${workbenchId.slice(0, 8)}-${this.id}`,
@@ -120,7 +277,8 @@ export class DockerSandbox {
         Cmd: [],
         User: `${SANDBOX_UID}:${SANDBOX_GID}`,
         WorkingDir: '/var/task',
-        Env: ['PATH=/var/lang/bin:/usr/local/bin:/usr/bin:/bin'],
+        // The init takes the token out of its environment before anything else runs.
+        Env: ['PATH=/var/lang/bin:/usr/local/bin:/usr/bin:/bin', `LWB_CHANNEL_TOKEN=${token}`],
         NetworkDisabled: true,
         Labels: {
           [LABEL]: '1',
@@ -130,45 +288,29 @@ export class DockerSandbox {
           [`${LABEL}.sandbox`]: this.id,
           [`${LABEL}.runtime`]: this.shape.runtimeId,
         },
-        HostConfig: {
-          NetworkMode: 'none',
-          Memory: memoryBytes,
-          MemorySwap: memoryBytes,
-          NanoCpus: Math.round(cpusForMemory(this.shape.memoryMb) * 1e9),
-          PidsLimit: 1024,
-          Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
-          ReadonlyRootfs: true,
-          ...tmp,
-          CapDrop: ['ALL'],
-          SecurityOpt: ['no-new-privileges'],
-          Binds: [`${this.taskDir}:/var/task:ro`, `${this.optDir}:/opt:ro`, `${chanDir}:/run/lwb:ro`],
-          IpcMode: 'private',
-          AutoRemove: false,
-        },
+        HostConfig: hostConfig,
       });
       await this.container.start();
       const info = await this.container.inspect();
+      initPid(info.State?.Pid || undefined);
       this.cgroup = info.State?.Pid ? CgroupControl.forPid(info.State.Pid) : null;
 
-      const socket = await Promise.race([
-        connected,
+      this.channel = await Promise.race([
+        accepted,
         new Promise<never>((_, reject) =>
           setTimeout(() => reject(new Error('the init did not connect (is the runtime image broken?)')), HELLO_TIMEOUT_MS).unref(),
         ),
       ]);
-      this.channel = new Channel(socket);
-      await new Promise<void>((resolve, reject) => {
-        const onMsg = (m: InitMessage) => {
-          if (m.type === 'hello') {
-            this.channel.off('message', onMsg);
-            resolve();
-          }
-        };
-        this.channel.on('message', onMsg);
-        this.channel.once('close', () => reject(new Error('the init closed its channel before saying hello')));
-      });
     } finally {
+      initPid(undefined);
       server.close();
+      // Nothing can connect again: from inside the env, /run/lwb/host.sock is gone.
+      try {
+        unlinkSync(sockPath);
+      } catch {
+        /* never listened */
+      }
+      for (const c of candidates) c.close();
       // Mounted: detaching is deferred to the unmount. Not mounted (the start failed): freed now.
       if (disk) await releaseScratchDisk(disk);
     }
@@ -210,8 +352,8 @@ export class DockerSandbox {
     if (this.container) {
       try {
         await this.container.remove({ force: true, v: true });
-      } catch {
-        /* already gone */
+      } catch (err) {
+        if (!isGone(err)) this.ctx.onRemoveError?.(this.container.id, err);
       }
     }
     rmSync(this.dir, { recursive: true, force: true });
@@ -222,7 +364,11 @@ export class DockerSandbox {
  * Removes containers a dead workbench left behind: every container of ours
  * whose owning process on this host is gone, and any of this workbench's.
  */
-export async function reapOrphans(docker: Docker, workbenchId: string): Promise<number> {
+export async function reapOrphans(
+  docker: Docker,
+  workbenchId: string,
+  onRemoveError?: (containerId: string, err: unknown) => void,
+): Promise<number> {
   const list = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
   const me = hostname();
   let removed = 0;
@@ -243,8 +389,9 @@ export async function reapOrphans(docker: Docker, workbenchId: string): Promise<
     try {
       await docker.getContainer(c.Id).remove({ force: true, v: true });
       removed++;
-    } catch {
-      /* raced with another reaper */
+    } catch (err) {
+      // Gone: another reaper was first. Anything else leaves a container behind, which someone must hear of.
+      if (!isGone(err)) onRemoveError?.(c.Id, err);
     }
   }
   return removed;
