@@ -2,8 +2,7 @@
 // data directory. Plain Node (never imports electron): the Electron shell, the
 // headless server and the tests all drive this same object.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { CodeStore } from './control/code-store.js';
@@ -24,7 +23,7 @@ import { InvokeService } from './data/invoke-service.js';
 import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
 import { RuntimeImages, type Progress } from './images/runtime-images.js';
-import { reapOrphans } from './sandbox/docker-sandbox.js';
+import { openRunDir, reapOrphans } from './sandbox/docker-sandbox.js';
 import { SandboxReserve } from './sandbox/reserve.js';
 import { scratchDisksUnavailable } from './sandbox/scratch-disk.js';
 import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
@@ -128,11 +127,8 @@ export class Engine {
     this.functions = new FunctionRegistry(db, code, options.region, options.accountId, this.layers, (fn, change, config) => this.history.record(fn, change, config));
     this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
-    // Unix socket paths are limited to 107 bytes: keep per-sandbox folders short.
-    const preferred = join(dataDir, 'run');
-    this.runDir = preferred.length <= 60 ? preferred : join(tmpdir(), `lwb-${this.workbenchId}`);
-    rmSync(this.runDir, { recursive: true, force: true });
-    mkdirSync(this.runDir, { recursive: true });
+    // Owner-only, short enough for socket paths, never a guessable name in the temp dir.
+    this.runDir = openRunDir(dataDir);
     const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
     const noDisks = scratchDisksUnavailable();
     if (noDisks) options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
@@ -143,6 +139,8 @@ export class Engine {
         runDir: this.runDir,
         scratchDisks: noDisks === undefined,
         onScratchDiskError: (err) => options.progress(`[sandbox] /tmp falls back to a tmpfs (charged to memory): ${(err as Error).message}`),
+        onIntruder: (message) => options.progress(`[sandbox] ${message}`),
+        onRemoveError: (id, err) => options.progress(`[sandbox] could not remove container ${id}: ${(err as Error).message}`),
       },
       // A shape unused for as long as an idle env is kept loses its ready sandboxes too.
       { perShape: options.readySandboxes, idleMs: options.keepAliveMs },
