@@ -2,7 +2,7 @@
 // shapes and conditional updates, persisted in SQLite. `$LATEST` is the
 // function row; published versions are immutable snapshots (configuration
 // and a code key into the content-addressed CodeStore).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
 import { LambdaError, invalidParameter, notFound } from '../errors.js';
 import type { CodeStore } from './code-store.js';
@@ -265,7 +265,7 @@ export class FunctionRegistry {
         environment: c.Environment?.Variables ?? {},
         codeKey: rec.codeKey,
         layerKeys: this.layers.codeKeys((c.Layers ?? []).map((l) => l.Arn)),
-        revision: `${c.FunctionName}:${c.Version}:${c.RevisionId}`,
+        runKey: '',
         logGroup: c.LoggingConfig?.LogGroup ?? `/aws/lambda/${c.FunctionName}`,
         logFormat: c.LoggingConfig?.LogFormat ?? 'Text',
         ...(c.LoggingConfig?.ApplicationLogLevel ? { applicationLogLevel: c.LoggingConfig.ApplicationLogLevel } : {}),
@@ -273,6 +273,7 @@ export class FunctionRegistry {
         tracingActive: c.TracingConfig?.Mode === 'Active',
         region: this.region,
       };
+      v.runKey = runKeyOf(v);
       this.runnable.set(rec, v);
     }
     return v;
@@ -510,4 +511,10 @@ function pageSize(maxItems?: number): number {
   const limit = maxItems === undefined ? 50 : maxItems;
   if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw invalidParameter('MaxItems must be between 1 and 10000.');
   return limit;
+}
+
+/** The key of what a version runs (FunctionVersion.runKey): its name and version, and a hash of the rest. */
+function runKeyOf(v: FunctionVersion): string {
+  const { functionName, version, functionArn: _arn, runKey: _key, region: _region, ...runs } = v;
+  return `${functionName}:${version}:${createHash('sha256').update(JSON.stringify(runs)).digest('hex').slice(0, 32)}`;
 }

@@ -322,6 +322,7 @@ export class ExecutionEnvironment {
 
   private finishReport(run: Run): void {
     this.reporting = null;
+    this.onReported?.();
     this.writeEndAndReport(run);
     this.resolveRun(run);
   }
@@ -540,6 +541,7 @@ export class ExecutionEnvironment {
   }
 
   private idleTimerAt = 0;
+  private onReported: (() => void) | null = null;
 
   private onIdleTimer(): void {
     if (this.state !== 'idle' && this.state !== 'frozen') return;
@@ -575,6 +577,8 @@ export class ExecutionEnvironment {
     this.onAvailable(this);
     const started = now();
     try {
+      // A response already sent still gets its END and REPORT (the MEMORY frame is on its way).
+      if (this.reporting) await new Promise<void>((r) => ((this.onReported = r), setTimeout(r, 1000).unref()));
       if (this.freezing) await this.freezing;
       await this.sandbox.thaw();
       if (this.runtimeAlive) {

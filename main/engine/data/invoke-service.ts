@@ -1,4 +1,4 @@
-// Runs invocations: finds (or creates) the pool of the version's revision,
+// Runs invocations: finds (or creates) the pool of what the version runs,
 // builds new environments from a ready sandbox, the runtime image and the
 // version's code snapshot.
 import type { CodeStore } from '../control/code-store.js';
@@ -20,15 +20,17 @@ export interface InvokeServiceDeps {
 }
 
 export class InvokeService {
-  /** Pools by revision; a function has one current revision per version. */
+  /** Pools by what they run (FunctionVersion.runKey); a function version has one current key. */
   private readonly pools = new Map<string, { fv: FunctionVersion; pool: EnvironmentPool }>();
-  /** `name:version` → current revision, to retire envs when code or config change. */
+  /** `name:version` → current run key, to retire envs when code or config change. */
   private readonly current = new Map<string, string>();
+  /** Pools whose code or configuration was replaced, until their last busy env is done. */
+  private readonly retiring = new Set<{ fv: FunctionVersion; pool: EnvironmentPool }>();
 
   constructor(private readonly deps: InvokeServiceDeps) {}
 
   invoke(fv: FunctionVersion, inv: Invocation): Promise<InvokeOutcome> {
-    let entry = this.pools.get(fv.revision);
+    let entry = this.pools.get(fv.runKey);
     if (!entry) entry = this.openPool(fv);
     return entry.pool.invoke(inv);
   }
@@ -37,14 +39,14 @@ export class InvokeService {
     const key = `${fv.functionName}:${fv.version}`;
     const previous = this.current.get(key);
     let firstCause: EnvCause = 'first-invoke';
-    if (previous && previous !== fv.revision) {
+    if (previous && previous !== fv.runKey) {
       firstCause = 'after-code-change';
-      void this.closePool(previous, 'after-code-change');
+      this.retirePool(previous, 'after-code-change');
     }
     const pool = new EnvironmentPool((cause, onAvailable, initType) => this.createEnv(fv, cause, onAvailable, initType), { forceCold: this.deps.forceCold }, firstCause);
     const entry = { fv, pool };
-    this.pools.set(fv.revision, entry);
-    this.current.set(key, fv.revision);
+    this.pools.set(fv.runKey, entry);
+    this.current.set(key, fv.runKey);
     return entry;
   }
 
@@ -61,12 +63,12 @@ export class InvokeService {
 
   /** Keeps `count` pre-initialised envs for a version (provisioned concurrency). */
   provision(fv: FunctionVersion, count: number): Promise<void> {
-    const entry = this.pools.get(fv.revision) ?? this.openPool(fv);
+    const entry = this.pools.get(fv.runKey) ?? this.openPool(fv);
     return entry.pool.provision(count);
   }
 
   provisionedReady(fv: FunctionVersion): number {
-    return this.pools.get(fv.revision)?.pool.provisionedReady() ?? 0;
+    return this.pools.get(fv.runKey)?.pool.provisionedReady() ?? 0;
   }
 
   private async createEnv(
@@ -89,7 +91,7 @@ export class InvokeService {
 
   environments(functionName?: string): ExecutionEnvironment[] {
     const out: ExecutionEnvironment[] = [];
-    for (const { fv, pool } of this.pools.values()) if (!functionName || fv.functionName === functionName) out.push(...pool.environments());
+    for (const { fv, pool } of [...this.pools.values(), ...this.retiring]) if (!functionName || fv.functionName === functionName) out.push(...pool.environments());
     return out;
   }
 
@@ -98,18 +100,32 @@ export class InvokeService {
     const matches = (fv: FunctionVersion) => fv.functionName === functionName && (version === undefined || fv.version === version);
     const revisions = [...this.pools.entries()].filter(([, e]) => matches(e.fv)).map(([r]) => r);
     for (const k of [...this.current.keys()]) if (k === `${functionName}:${version}` || (version === undefined && k.startsWith(`${functionName}:`))) this.current.delete(k);
-    await Promise.all(revisions.map((r) => this.closePool(r, cause)));
+    const draining = [...this.retiring].filter((e) => matches(e.fv));
+    for (const e of draining) this.retiring.delete(e);
+    await Promise.all([...revisions.map((r) => this.closePool(r, cause)), ...draining.map((e) => e.pool.close(cause))]);
   }
 
-  private async closePool(revision: string, cause: EnvCause): Promise<void> {
-    const entry = this.pools.get(revision);
+  /** New invocations go to a new pool; this one's envs finish what they run, then go. */
+  private retirePool(key: string, cause: EnvCause): void {
+    const entry = this.pools.get(key);
     if (!entry) return;
-    this.pools.delete(revision);
+    this.pools.delete(key);
+    this.retiring.add(entry);
+    entry.pool.onEmpty = () => this.retiring.delete(entry);
+    entry.pool.retire(cause);
+  }
+
+  private async closePool(key: string, cause: EnvCause): Promise<void> {
+    const entry = this.pools.get(key);
+    if (!entry) return;
+    this.pools.delete(key);
     await entry.pool.close(cause);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.keys()].map((r) => this.closePool(r, 'shutdown')));
+    const draining = [...this.retiring];
+    this.retiring.clear();
+    await Promise.all([...[...this.pools.keys()].map((r) => this.closePool(r, 'shutdown')), ...draining.map((e) => e.pool.close('shutdown'))]);
   }
 }
 

@@ -19,8 +19,13 @@ export interface FunctionVersion {
   codeKey: string;
   /** Content keys of its layers, in the order they are extracted into /opt. */
   layerKeys: string[];
-  /** Changes whenever code or configuration change: envs of another revision are never reused. */
-  revision: string;
+  /**
+   * What runs, as a key: name, version and a hash of everything an env is built from (code,
+   * runtime, handler, memory, timeout, /tmp size, environment, layers, logging, tracing). Envs
+   * of another key are never reused; a RevisionId that changes with nothing else (PublishVersion
+   * moves $LATEST's) keeps the key, and so keeps the warm envs.
+   */
+  runKey: string;
   region: string;
   /** LoggingConfig: the log group, and JSON format with the function's log level (runtimes read AWS_LAMBDA_LOG_*). */
   logGroup: string;

@@ -1,5 +1,5 @@
-// The environments of one function version (one revision of code and
-// configuration). Reuses the most recently used idle env, scales out when all
+// The environments of one function version as it runs now (one run key: code
+// and configuration). Reuses the most recently used idle env, scales out when all
 // are busy, and records why each new env was needed.
 import type { EnvCause } from '../telemetry/events.js';
 import type { ExecutionEnvironment } from './environment.js';
@@ -23,6 +23,8 @@ export class EnvironmentPool {
   /** Why the next env of an empty pool is created. */
   private nextCause: EnvCause;
   private closed = false;
+  /** Set once what this pool runs was replaced: no new invocations; envs go once they are free. */
+  private retiring: EnvCause | null = null;
 
   constructor(
     private readonly createEnv: EnvFactory,
@@ -71,7 +73,14 @@ export class EnvironmentPool {
     if (env.state === 'gone' || env.state === 'shuttingDown') {
       this.envs.delete(env);
       this.idle = this.idle.filter((e) => e !== env);
-      if (this.envs.size === 0) this.nextCause = 'after-reclaim';
+      if (this.envs.size === 0) {
+        this.nextCause = 'after-reclaim';
+        if (this.retiring) this.onEmpty?.();
+      }
+      return;
+    }
+    if (this.retiring && !env.busy) {
+      void env.shutdown(this.retiring);
       return;
     }
     if (this.closed || this.opts.forceCold() || env.busy || this.idle.includes(env)) return;
@@ -103,7 +112,23 @@ export class EnvironmentPool {
     );
   }
 
-  /** Shuts every env down (function deleted or changed, or the workbench stopping). */
+  /** Told when a retiring pool has no env left. */
+  onEmpty?: () => void;
+
+  /**
+   * What this pool runs was replaced (new code or configuration): it takes no new invocations,
+   * its free envs shut down now, and its busy ones when their invocation is done, so a deploy
+   * never kills running work.
+   */
+  retire(cause: EnvCause): void {
+    if (this.retiring || this.closed) return;
+    this.retiring = cause;
+    this.idle = [];
+    for (const env of this.envs) if (!env.busy) void env.shutdown(cause);
+    if (this.envs.size === 0) this.onEmpty?.();
+  }
+
+  /** Shuts every env down (function deleted, or the workbench stopping). */
   async close(cause: EnvCause): Promise<void> {
     this.closed = true;
     const all = [...this.envs];
