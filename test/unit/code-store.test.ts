@@ -97,10 +97,10 @@ describe('extraction never writes through a symlink', () => {
 
   it('resolves links part by part: u -> . plus v -> u/.. passes a lexical check but leaves the root', async () => {
     const { store } = isolatedStore();
-    await expect(store.put(await makeZip({ u: link('.'), v: link('u/..'), 'index.js': 'x' }))).rejects.toThrow(/"v" is a symlink to "u\/\.\.", which resolves outside/);
-    await expect(store.put(await makeZip({ 'd/e': link('../..') }))).rejects.toThrow(/resolves outside/);
+    await expect(store.put(await makeZip({ u: link('.'), v: link('u/..'), 'index.js': 'x' }))).rejects.toThrow(/"v" is a symlink to "u\/\.\.", outside the package root/);
+    await expect(store.put(await makeZip({ 'd/e': link('../..') }))).rejects.toThrow(/outside the package root/);
     await expect(store.put(await makeZip({ abs: link('/etc/passwd') }))).rejects.toThrow(/outside the package root/);
-    await expect(store.put(await makeZip({ p: link('q'), q: link('p') }))).rejects.toThrow(/resolves outside/); // a loop never resolves
+    await expect(store.put(await makeZip({ p: link('q'), q: link('p') }))).rejects.toThrow(/never resolves/);
   });
 
   it('keeps links that stay inside, including chains and links to folders', async () => {

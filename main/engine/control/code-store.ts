@@ -122,7 +122,7 @@ function realDir(root: string, rel: string, entry: string, created: Set<string>)
  * part inside the tree as a chroot would; a step above the root is an escape.
  * Lexical checks of the target text are not enough (`u -> .` and `v -> u/..`).
  */
-export function linkStaysInside(root: string, rel: string): boolean {
+export function resolveLink(root: string, rel: string): 'inside' | 'outside' | 'loop' {
   const at = posix.dirname(rel) === '.' ? [] : posix.dirname(rel).split('/');
   let queue = readlinkSync(join(root, rel)).split('/');
   let hops = 0;
@@ -130,23 +130,24 @@ export function linkStaysInside(root: string, rel: string): boolean {
     const part = queue.shift()!;
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      if (at.length === 0) return false;
+      if (at.length === 0) return 'outside';
       at.pop();
       continue;
     }
     const st = lstatOrUndefined(join(root, ...at, part));
     if (st?.isSymbolicLink()) {
       const target = readlinkSync(join(root, ...at, part));
-      if (target.startsWith('/') || ++hops > MAX_LINK_HOPS) return false;
+      if (target.startsWith('/')) return 'outside';
+      if (++hops > MAX_LINK_HOPS) return 'loop';
       queue = [...target.split('/'), ...queue];
       continue;
     }
     // A missing part is taken as a folder (a dangling link may not climb out lexically either);
     // a file with more parts after it fails in the kernel (ENOTDIR), so it goes nowhere.
-    if (st && !st.isDirectory()) return true;
+    if (st && !st.isDirectory()) return 'inside';
     at.push(part);
   }
-  return true;
+  return 'inside';
 }
 
 /** Streams an entry through `sink` chunk by chunk, counting real bytes against `budget`; nothing is buffered whole. */
@@ -270,9 +271,10 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
       symlinkSync(target, join(parent, posix.basename(name)));
     }
     for (const name of links.keys()) {
-      if (!linkStaysInside(dest, name)) {
-        throw badZip(`Zip entry "${name}" is a symlink to "${links.get(name)}", which resolves outside the package root.`);
-      }
+      const where = resolveLink(dest, name);
+      if (where === 'loop') throw badZip(`Zip entry "${name}" is a symlink that never resolves (more than ${MAX_LINK_HOPS} links in a row).`);
+      // Worded as before (clients may match it): the link resolves, part by part, above the root.
+      if (where === 'outside') throw badZip(`Zip entry "${name}" is a symlink to "${links.get(name)}", outside the package root.`);
     }
     // Folders get their modes last (deepest first), so a read-only folder was still writable while filling it.
     // The owner (the workbench) always keeps rwx: the function is never the owner, so this shows it nothing more.

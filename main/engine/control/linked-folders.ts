@@ -3,8 +3,8 @@
 // and goes through UpdateFunctionCode, so new invocations get fresh envs and
 // published versions stay the immutable snapshots they were.
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import yazl from 'yazl';
 import { invalidParameter } from '../errors.js';
 import { parseFunctionName, type FunctionRegistry } from './functions.js';
@@ -15,29 +15,87 @@ const SKIPPED = new Set(['.git', '.DS_Store', '.lwb']);
 /** A fixed date for every entry, so the same files always make the same zip (and CodeSha256). */
 const FIXED_DATE = new Date('2020-01-01T00:00:00Z');
 
-/** Packs a folder into a deterministic zip; refuses symlinks that point outside it. */
-export function packFolder(root: string): Promise<Buffer> {
+const inside = (realRoot: string, real: string) => {
+  const rel = relative(realRoot, real);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+};
+
+/**
+ * Packs a folder into a deterministic zip, as `zip -r` would: each file and
+ * folder with its own rwx bits (a 0600 file stays unreadable to the function,
+ * as on AWS, where the code belongs to root), symlinks as symlinks. Nothing is
+ * read through a link: a symlink that resolves outside the folder is REFUSED
+ * (the whole deploy fails with a message naming it) rather than skipped, so a
+ * function never silently runs without a file its author expects; a dangling
+ * link is skipped (there is nothing to pack).
+ */
+export async function packFolder(root: string): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  const realRoot = realpathSync(root);
-  const walk = (dir: string) => {
+  const realRoot = realpathSync.native(root);
+  const walk = (dir: string, rel: string) => {
     for (const name of readdirSync(dir).sort()) {
       if (SKIPPED.has(name)) continue;
       const path = join(dir, name);
+      const entry = rel ? `${rel}/${name}` : name;
       const st = lstatSync(path);
-      const rel = relative(root, path).split(sep).join('/');
       if (st.isSymbolicLink()) {
-        const target = realpathSync(path);
-        if (target !== realRoot && !target.startsWith(realRoot + sep)) {
-          throw invalidParameter(`${rel} is a symlink to ${target}, outside the linked folder.`);
-        }
-        if (statSync(target).isDirectory()) walk(path);
-        else zip.addBuffer(readFileSync(target), rel, { mtime: FIXED_DATE, mode: statSync(target).mode });
-      } else if (st.isDirectory()) walk(path);
-      else if (st.isFile()) zip.addBuffer(readFileSync(path), rel, { mtime: FIXED_DATE, mode: st.mode });
+        const target = linkTarget(realRoot, path, entry);
+        if (target !== undefined) zip.addBuffer(Buffer.from(target), entry, { mtime: FIXED_DATE, mode: 0o120777 });
+      } else if (st.isDirectory()) {
+        zip.addEmptyDirectory(entry, { mtime: FIXED_DATE, mode: 0o040000 | (st.mode & 0o777) });
+        walk(path, entry);
+      } else if (st.isFile()) {
+        const file = readOwnFile(realRoot, path, entry);
+        zip.addBuffer(file.data, entry, { mtime: FIXED_DATE, mode: 0o100000 | (file.mode & 0o777) });
+      }
+      // Sockets, FIFOs and devices are not code.
     }
   };
-  walk(root);
+  walk(realRoot, '');
   return zipBytes(zip);
+}
+
+/**
+ * The link's target as a relative path inside the packed tree, or undefined
+ * for a dangling link; refuses a link that resolves outside the folder.
+ */
+function linkTarget(realRoot: string, path: string, entry: string): string | undefined {
+  let real: string;
+  try {
+    // .native: the kernel's resolution. The JS realpathSync joins a link's target lexically, so `self -> .` plus
+    // `up -> self/..` would look inside when it is really the parent folder.
+    real = realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+  if (!inside(realRoot, real)) throw invalidParameter(`${entry} is a symlink to ${real}, outside the linked folder.`);
+  // Relative to the link's own folder (a real folder: the walk never enters links), so it resolves the same in /var/task.
+  const to = '/' + relative(realRoot, real).split(sep).join('/');
+  return posix.relative(posix.dirname('/' + entry), to) || '.';
+}
+
+/**
+ * Reads a regular file of the folder without following a link: O_NOFOLLOW for
+ * the last part and, where /proc shows it, the opened file's real path (a
+ * folder on the way swapped for a link meanwhile would show there).
+ */
+function readOwnFile(realRoot: string, path: string, entry: string): { data: Buffer; mode: number } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    let opened: string | undefined;
+    try {
+      opened = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      /* no /proc: the lstat walk stands */
+    }
+    if (!st.isFile() || (opened !== undefined && !inside(realRoot, opened))) {
+      throw invalidParameter(`${entry} changed while the linked folder was being packed; it is not a file inside the folder.`);
+    }
+    return { data: readFileSync(fd), mode: st.mode };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Ends a zip being built and collects its bytes. */
