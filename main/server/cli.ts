@@ -12,6 +12,10 @@ import { LambdaApi } from './lambda-api.js';
 import { parseFlags, UsageError } from './args.js';
 import { servePlaceholderUi } from './ui.js';
 import { workbenchViews } from './workbench-api.js';
+import { AUTH_MODES, type AuthMode } from './auth/guard.js';
+import { loadOrCreateCredentials, writeAwsProfile } from './auth/credentials.js';
+
+const isAuthMode = (m: string): m is AuthMode => (AUTH_MODES as readonly string[]).includes(m);
 
 const USAGE = `usage: lwb <command> [flags]
 
@@ -28,6 +32,15 @@ commands:
           --async-retry-base-ms <ms> delay before an async retry (default 60000; the second waits twice that)
           --async-concurrency <n> most async deliveries at once (default 10; fewer while the cores are saturated)
           --region <r>          region in ARNs and the environment (default us-east-1)
+          --auth <mode>         who may call the API (default: default)
+                                default: a SigV4-signed request (any AWS client, any keys) and no foreign Origin
+                                strict:  the signature must be made with the workbench's own keys (lwb credentials)
+                                off:     no checks, for benchmarking only
+  credentials   the workbench's own access keys (made on first start), for --auth strict
+          --data-dir <dir>      the workbench's data directory (default ./.lwb)
+          --write-profile <name> also write them as AWS CLI profile <name> (~/.aws/credentials and
+                                ~/.aws/config, or AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE)
+          --region <r>          the profile's region (default us-east-1)
   audit verify  check the audit trail's hash chain: prints "intact", or the first broken entry
           --data-dir <dir>      the workbench's data directory (default ./.lwb)
   events list   every sample event: "<source> <type>  <description>", one a line
@@ -50,7 +63,10 @@ async function serve(argv: string[]): Promise<void> {
     'async-retry-base-ms': 'number',
     'async-concurrency': 'number',
     region: 'string',
+    auth: 'string',
   });
+  const authMode = (flags.auth as string | undefined) ?? 'default';
+  if (!isAuthMode(authMode)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(authMode)}`);
   // Whole numbers within range, or a usage error naming the flag (not a silently odd workbench).
   const limits: Record<string, [number, number]> = {
     port: [0, 65_535],
@@ -81,9 +97,15 @@ async function serve(argv: string[]): Promise<void> {
     region: flags.region as string | undefined,
     progress: say,
   });
+  const credentials = loadOrCreateCredentials(engine.options.dataDir);
+  if (authMode === 'off') {
+    say('\n!!! WARNING: --auth off: ANY web page you visit and any local process can create, change and invoke functions');
+    say('!!! and read their code through this workbench. Use it only to measure what the checks cost, never for work.\n');
+  }
   const workbench = workbenchViews(engine);
   const api = new LambdaApi({
     engine,
+    auth: { mode: authMode, credentials },
     log: say,
     fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res),
     functionUrlPort: flags['function-url-port'] as number | undefined,
@@ -104,6 +126,29 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const CREDENTIALS_USAGE = 'usage: lwb credentials [--data-dir <dir>] [--write-profile <name>] [--region <r>]';
+
+/** `lwb credentials`: prints the workbench's access keys; with --write-profile, writes them as an AWS CLI profile. */
+function credentialsCommand(argv: string[]): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${CREDENTIALS_USAGE}\n\nThe workbench's own access keys, made on its first start and kept in <data-dir>/credentials.json (mode 0600).\n` +
+      'With `lwb serve --auth strict` only requests signed with them are accepted.\n' +
+      '  --write-profile <name>  write them as AWS CLI profile <name>: keys in ~/.aws/credentials, region in ~/.aws/config\n' +
+      '                          (AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE are honoured)\n' +
+      '  --region <r>            the profile\'s region (default us-east-1)\n');
+    return;
+  }
+  const { flags, positional } = parseFlags(argv, { 'data-dir': 'string', 'write-profile': 'string', region: 'string' });
+  if (positional.length > 0) throw new UsageError(CREDENTIALS_USAGE);
+  const creds = loadOrCreateCredentials(dataDirOf(flags));
+  process.stdout.write(`AWS_ACCESS_KEY_ID=${creds.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}\n`);
+  const profile = flags['write-profile'] as string | undefined;
+  if (profile !== undefined) {
+    const paths = writeAwsProfile(profile, creds, (flags.region as string | undefined) ?? 'us-east-1');
+    process.stderr.write(`wrote profile ${profile} to ${paths.credentials} and ${paths.config}\n`);
+  }
 }
 
 /** `lwb audit verify`: walks the hash chain of the audit trail; exit 1 when it is broken. */
@@ -189,6 +234,8 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'audit':
       return audit(rest);
+    case 'credentials':
+      return credentialsCommand(rest);
     case 'events':
       return events(rest);
     case undefined:

@@ -23,7 +23,12 @@ export class BodyTooLarge extends Error {
 /** Lambda hands an empty payload to the function as `{}`. */
 export const EMPTY_EVENT = Buffer.from('{}');
 
+/** Bodies read before routing (strict auth hashes the body to check the signature), for the handler to reuse. */
+const bufferedBodies = new WeakMap<IncomingMessage, Buffer>();
+
 export function readBody(req: IncomingMessage, limit: number, operation = 'InvokeFunction'): Promise<Buffer> {
+  const buffered = bufferedBodies.get(req);
+  if (buffered) return buffered.length > limit ? Promise.reject(new BodyTooLarge(limit, operation)) : Promise.resolve(buffered);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? -1);
     if (declared > DRAIN_LIMIT) {
@@ -39,7 +44,12 @@ export function readBody(req: IncomingMessage, limit: number, operation = 'Invok
       else chunks.push(c);
       if (size > DRAIN_LIMIT) req.destroy();
     });
-    req.on('end', () => (over ? reject(new BodyTooLarge(limit, operation)) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))));
+    req.on('end', () => {
+      if (over) return reject(new BodyTooLarge(limit, operation));
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      bufferedBodies.set(req, body);
+      resolve(body);
+    });
     req.on('error', reject);
   });
 }
@@ -55,7 +65,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, err: LambdaError, close = false): void {
+/** AWS's error shape for a LambdaError or anything with the same parts (the auth guard's refusals). */
+export function sendError(res: ServerResponse, err: { status: number; code: string; message: string; extra: Record<string, string> }, close = false): void {
   const body: Record<string, string> = { Type: 'User', Message: err.message, message: err.message, ...err.extra };
   sendJson(res, err.status, body, { 'x-amzn-ErrorType': err.code, ...(close ? { Connection: 'close' } : {}) });
 }

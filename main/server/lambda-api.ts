@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
-import { BodyTooLarge, EMPTY_EVENT, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError, sigV4AccessKey } from './http-util.js';
+import { BodyTooLarge, EMPTY_EVENT, MAX_CONTROL_BODY, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError } from './http-util.js';
 import { controlRoutes, requestBodies, type Route, type RouteContext } from './control-routes.js';
 import { workbenchRoutes } from './workbench-routes.js';
 import { compatRoutes } from './compat-routes.js';
@@ -14,15 +14,12 @@ import { functionUrlRoutes } from './function-url-routes.js';
 import { FunctionUrlServer, functionUrlRequest } from './function-url.js';
 import { answerClientError } from './client-error.js';
 import { codeDownloadPath, presignerFor } from './presign.js';
-import type { AuditCaller } from '../engine/telemetry/audit.js';
-
-/** Who made a call: the access key of its SigV4 signature, and whether the AWS CLI or an SDK signed it. */
-function callerOf(req: IncomingMessage): AuditCaller {
-  const userAgent = req.headers['user-agent'];
-  const accessKeyId = sigV4AccessKey(req.headers.authorization);
-  if (!accessKeyId) return { type: 'ui', userAgent };
-  return { type: userAgent?.startsWith('aws-cli/') ? 'cli' : 'sdk', accessKeyId, userAgent };
-}
+import type { AuditCaller, AuditInput } from '../engine/telemetry/audit.js';
+import { ApiGuard, type AuthMode, type GuardTarget } from './auth/guard.js';
+import { AuthRefusal } from './auth/refusal.js';
+import { hostAllowed } from './auth/host.js';
+import type { WorkbenchCredentials } from './auth/credentials.js';
+import { codeDownloadVerdict } from './workbench-api.js';
 
 export interface LambdaApiOptions {
   engine: Engine;
@@ -31,6 +28,8 @@ export interface LambdaApiOptions {
   log?: (message: string) => void;
   /** Port of the function URL listener (0 or left out: a free one). */
   functionUrlPort?: number;
+  /** Who may call (main/server/auth/guard.ts); mode `default` when left out. Strict needs the workbench's key. */
+  auth?: { mode: AuthMode; credentials?: WorkbenchCredentials };
 }
 
 /** A path segment decoded; a malformed percent-escape is the caller's error (400), not ours. */
@@ -51,14 +50,18 @@ export class LambdaApi {
   baseUrl = '';
   /** Function URLs: their own listener, so a function's page never shares the API's origin. */
   readonly functionUrls: FunctionUrlServer;
+  private readonly guard: ApiGuard;
+  /** Who made each call, as the guard established it, for the audit trail. */
+  private readonly callers = new WeakMap<IncomingMessage, AuditCaller>();
 
   constructor(private readonly opts: LambdaApiOptions) {
+    this.guard = new ApiGuard({ mode: opts.auth?.mode ?? 'default', credentials: opts.auth?.credentials, audit: (entry) => this.appendAudit(entry) });
     this.routes = [...controlRoutes(opts.engine), ...functionUrlRoutes(opts.engine), ...compatRoutes(opts.engine), ...workbenchRoutes(opts.engine)];
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
     this.server.on('clientError', answerClientError);
-    this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log });
+    this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log, hostAllowed });
     const presigner = presignerFor(opts.engine.options.dataDir);
     opts.engine.codeUrl = (key) => `${this.baseUrl}${codeDownloadPath(presigner, key)}`;
   }
@@ -96,7 +99,7 @@ export class LambdaApi {
       sendError(res, new LambdaError('RequestTooLargeException', err.message), true);
       return;
     }
-    if (err instanceof LambdaError) return sendError(res, err);
+    if (err instanceof LambdaError || err instanceof AuthRefusal) return sendError(res, err);
     this.opts.log?.(`[api] internal error: ${(err as Error).stack ?? String(err)}`);
     sendError(res, new LambdaError('ServiceException', `The workbench failed to handle the request: ${(err as Error).message}`));
   }
@@ -112,6 +115,7 @@ export class LambdaApi {
     if (functionUrlRequest(req, this.opts.engine.options.region)) {
       throw new LambdaError('UnknownOperationException', `Function URLs are served at ${this.functionUrls.baseUrl}, not on the API's port.`);
     }
+    this.callers.set(req, await this.guard.admit(req, this.guardTarget(req, method, path)));
 
     // The hot path first: Invoke.
     const inv = path.match(INVOKE_PATH);
@@ -123,6 +127,29 @@ export class LambdaApi {
     }
     if (this.opts.fallback?.(req, res)) return;
     throw new LambdaError('UnknownOperationException', `No Lambda API operation matches ${method} ${path}.`);
+  }
+
+  /** What the guard needs to know of a request: its operation, the function it names, its body limit. */
+  private guardTarget(req: IncomingMessage, method: string, path: string): GuardTarget {
+    const named = (segment: string | undefined) => {
+      if (segment === undefined) return undefined;
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    };
+    const inv = method === 'POST' ? INVOKE_PATH.exec(path) : null;
+    if (inv) return { operation: 'InvokeFunction', functionName: named(inv[1]), bodyLimit: MAX_SYNC_PAYLOAD };
+    // The UI's page needs no signature (it is what a browser opens); a presigned code download carries its own.
+    if (method === 'GET' && (path === '/' || path === '/index.html')) return { operation: 'GetUi', bodyLimit: 0, open: true };
+    if (codeDownloadVerdict(this.opts.engine, req)?.ok) return { operation: 'GetCode', bodyLimit: 0, open: true };
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const m = route.path.exec(path);
+      if (m) return { operation: route.op, functionName: m[1]?.startsWith('arn:') ? undefined : named(m[1]), bodyLimit: MAX_CONTROL_BODY };
+    }
+    return { operation: 'UnknownOperation', bodyLimit: MAX_CONTROL_BODY };
   }
 
   /** Runs a control-plane operation and appends it, with its outcome, to the audit trail. */
@@ -143,10 +170,14 @@ export class LambdaApi {
     const parameters: Record<string, unknown> = { ...Object.fromEntries(ctx.query), ...requestBodies.get(ctx.req) };
     if (ctx.params[0] !== undefined) parameters[ctx.params[0].startsWith('arn:') && operation.includes('Tag') ? 'Resource' : 'FunctionName'] = ctx.params[0];
     if (ctx.params[1] !== undefined) parameters[operation.includes('Permission') ? 'StatementId' : 'Name'] = ctx.params[1];
+    this.appendAudit({ operation, parameters, caller: this.callers.get(ctx.req) ?? { type: 'anonymous' }, result: errorCode ? 'error' : 'success', errorCode });
+  }
+
+  private appendAudit(entry: AuditInput): void {
     try {
-      this.opts.engine.audit.append({ operation, parameters, caller: callerOf(ctx.req), result: errorCode ? 'error' : 'success', errorCode });
+      this.opts.engine.audit.append(entry);
     } catch (err) {
-      this.opts.log?.(`[audit] could not record ${operation}: ${(err as Error).message}`);
+      this.opts.log?.(`[audit] could not record ${entry.operation}: ${(err as Error).message}`);
     }
   }
 

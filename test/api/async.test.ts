@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvokeCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { startServer, tempDataDir, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction } from '../helpers/lambda.js';
 import { events, waitFor } from '../helpers/workbench.js';
 
@@ -15,11 +16,11 @@ afterAll(async () => {
 const store = (name: string) => `arn:aws:workbench:us-east-1:123456789012:destination:${name}`;
 
 async function records(url: string, name: string): Promise<any[]> {
-  return (await fetch(`${url}/_workbench/destinations?name=${name}`)).json() as Promise<any[]>;
+  return (await signedFetch(`${url}/_workbench/destinations?name=${name}`)).json() as Promise<any[]>;
 }
 
 async function sendEvent(server: RunningServer, fn: string, payload: unknown): Promise<number> {
-  const res = await fetch(`${server.url}/2015-03-31/functions/${fn}/invocations`, {
+  const res = await signedFetch(`${server.url}/2015-03-31/functions/${fn}/invocations`, {
     method: 'POST',
     headers: { 'X-Amz-Invocation-Type': 'Event', 'content-type': 'application/json' },
     body: JSON.stringify(payload),

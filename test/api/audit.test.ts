@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateAliasCommand, DeleteAliasCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { REPO, startServer, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction } from '../helpers/lambda.js';
 
 const run = promisify(execFile);
@@ -39,7 +40,7 @@ describe('audit trail and config history', () => {
     await expect(client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'audited', Timeout: 9999 }))).rejects.toThrow();
     await client.send(new DeleteAliasCommand({ FunctionName: 'audited', Name: 'live' }));
 
-    const entries = (await (await fetch(`${server.url}/_workbench/audit?function=audited`)).json()) as any[];
+    const entries = (await (await signedFetch(`${server.url}/_workbench/audit?function=audited`)).json()) as any[];
     expect(entries.map((e) => `${e.operation}:${e.result}`)).toEqual([
       'CreateFunction:success',
       'UpdateFunctionConfiguration:success',
@@ -54,9 +55,9 @@ describe('audit trail and config history', () => {
     expect(entries[0].parameters.Code.ZipFile).toMatchObject({ sha256: expect.any(String), bytes: expect.any(Number) });
 
     // Config history: every state, with a diff between two of them.
-    const history = (await (await fetch(`${server.url}/_workbench/history?function=audited`)).json()) as any[];
+    const history = (await (await signedFetch(`${server.url}/_workbench/history?function=audited`)).json()) as any[];
     expect(history.map((h) => h.change)).toEqual(['created', 'updated', 'published']);
-    const diff = (await (await fetch(`${server.url}/_workbench/history?function=audited&from=${history[0].id}&to=${history[1].id}`)).json()) as any[];
+    const diff = (await (await signedFetch(`${server.url}/_workbench/history?function=audited&from=${history[0].id}&to=${history[1].id}`)).json()) as any[];
     expect(diff).toEqual([{ path: 'MemorySize', kind: 'changed', from: 128, to: 256 }]);
 
     expect(await server.stop()).toBe(0);

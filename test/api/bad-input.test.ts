@@ -3,6 +3,7 @@
 // malformed payloads, invalid configuration.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction, invoke, ROLE } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
 
@@ -30,7 +31,7 @@ async function zipWithName(placeholder: string, hostile: string): Promise<Buffer
 }
 
 async function post(path: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const res = await signedFetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: text ? JSON.parse(text) : undefined };
 }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, startServer, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
 
 const run = promisify(execFile);
@@ -52,7 +53,7 @@ describe('event catalogue', () => {
 
   it('an S3 put with a space in the key reaches the function URL-encoded, as S3 sends it', async () => {
     await createFunction(server.client(), { name: 's3-echo', files: { 'index.js': 'exports.handler = async (event) => event.Records[0].s3.object.key;' } });
-    const res = await fetch(`${server.url}/_workbench/event-templates/s3/put/render`, {
+    const res = await signedFetch(`${server.url}/_workbench/event-templates/s3/put/render`, {
       method: 'POST',
       body: JSON.stringify({ params: { key: 'reports/July 2026/summary (final).pdf' } }),
     });

@@ -2,6 +2,7 @@
 // afterwards, and the event log says why; the destroyed envs' logs stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction, invoke, report } from '../helpers/lambda.js';
 import { environments, events, waitFor } from '../helpers/workbench.js';
 
@@ -30,7 +31,7 @@ describe('force cold', () => {
     const created = (await events(server.url, 'always-cold')).filter((e) => e.kind === 'env.state' && e.from === null);
     expect(created.map((e) => e.cause)).toEqual(['forced-cold', 'forced-cold']);
     // Both envs are gone; their log streams are not (as CloudWatch keeps them).
-    const streams = (await (await fetch(`${server.url}/_workbench/logs?function=always-cold`)).json()) as { name: string; text: string; ended: boolean }[];
+    const streams = (await (await signedFetch(`${server.url}/_workbench/logs?function=always-cold`)).json()) as { name: string; text: string; ended: boolean }[];
     expect(streams.map((s) => s.name)).toEqual([a.json.stream, b.json.stream]);
     for (const s of streams) {
       expect(s.ended).toBe(true);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
 import { waitFor } from '../helpers/workbench.js';
 
@@ -20,7 +21,7 @@ afterAll(async () => {
 const source = (label: string) => `exports.handler = async () => ({ label: '${label}', stream: process.env.AWS_LAMBDA_LOG_STREAM_NAME });`;
 
 async function link(fn: string, folder: string) {
-  const res = await fetch(`${server.url}/_workbench/functions/${fn}/linked-folder`, { method: 'PUT', body: JSON.stringify({ Folder: folder }) });
+  const res = await signedFetch(`${server.url}/_workbench/functions/${fn}/linked-folder`, { method: 'PUT', body: JSON.stringify({ Folder: folder }) });
   return { status: res.status, body: (await res.json()) as any };
 }
 

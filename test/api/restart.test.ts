@@ -12,6 +12,7 @@ import {
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { startServer, tempDataDir, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { invoke } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
 import { awsCli, hasAwsCli } from '../helpers/aws-cli.js';
@@ -59,7 +60,7 @@ describe.skipIf(!hasAwsCli)('restart and the AWS CLI', () => {
     expect((await client.send(new GetAliasCommand({ FunctionName: 'kept', Name: 'prod' }))).FunctionVersion).toBe('1');
     expect((await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'kept' }))).MaximumRetryAttempts).toBe(1);
     expect((await client.send(new GetLayerVersionCommand({ LayerName: 'cli-layer', VersionNumber: 1 }))).Version).toBe(1);
-    const history = (await (await fetch(`${second.url}/_workbench/history?function=kept`)).json()) as { change: string }[];
+    const history = (await (await signedFetch(`${second.url}/_workbench/history?function=kept`)).json()) as { change: string }[];
     expect(history.map((h) => h.change)).toEqual(['created', 'published']);
     expect((await invoke(client, 'kept:prod')).json).toEqual({ v: 1, layer: 'from the layer' });
   });

@@ -2,6 +2,7 @@
 // export and import, and they survive a restart.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, tempDataDir, type RunningServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction } from '../helpers/lambda.js';
 
 const servers: RunningServer[] = [];
@@ -10,7 +11,7 @@ afterAll(async () => {
 });
 
 async function call(server: RunningServer, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await signedFetch(`${server.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }

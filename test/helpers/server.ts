@@ -1,10 +1,11 @@
 // Starts the real headless workbench (`lwb serve`) as a child process, as a
 // user would, and gives tests its URL and ways to stop or kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { registerCredentials, TEST_CREDENTIALS, type Credentials } from './signed-fetch.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
@@ -18,7 +19,14 @@ export interface RunningServer {
   stop: () => Promise<number | null>;
   /** SIGKILL, as a crash would. */
   kill9: () => Promise<void>;
-  client: () => LambdaClient;
+  /** An SDK client signing with `credentials` (or, when not given, the ones this server accepts). */
+  client: (credentials?: Credentials) => LambdaClient;
+  /** `--auth` as started (default unless args said otherwise). */
+  authMode: string;
+  /** The workbench's own keys (from <dataDir>/credentials.json, made on first start). */
+  workbenchCredentials: Credentials;
+  /** What tests sign with: the workbench's keys under strict auth, test keys otherwise. */
+  credentials: Credentials;
 }
 
 /** Every server a test started; killed when the test process ends, whatever happened in between. */
@@ -59,6 +67,13 @@ export async function startServer(opts: { dataDir?: string; args?: string[] } = 
     });
   });
   const url = `http://127.0.0.1:${port}`;
+  const args = opts.args ?? [];
+  const authAt = args.indexOf('--auth');
+  const authMode = authAt >= 0 ? args[authAt + 1]! : (args.find((a) => a.startsWith('--auth='))?.slice('--auth='.length) ?? 'default');
+  const stored = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Credentials;
+  const workbenchCredentials = { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey };
+  const credentials = authMode === 'strict' ? workbenchCredentials : TEST_CREDENTIALS;
+  registerCredentials(url, credentials);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return {
     url,
@@ -74,13 +89,16 @@ export async function startServer(opts: { dataDir?: string; args?: string[] } = 
       proc.kill('SIGKILL');
       await exited;
     },
-    client: () =>
+    client: (creds = credentials) =>
       new LambdaClient({
         endpoint: url,
         region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDWORKBENCHTEST', secretAccessKey: 'test-secret' },
+        credentials: creds,
         maxAttempts: 1,
       }),
+    authMode,
+    workbenchCredentials,
+    credentials,
   };
 }
 

@@ -2,6 +2,7 @@
 // an env's container from the kernel, so tests observe what really happened.
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
+import { signedFetch } from './signed-fetch.js';
 
 export interface EnvView {
   id: string;
@@ -12,7 +13,7 @@ export interface EnvView {
 }
 
 export async function environments(url: string, fn?: string): Promise<EnvView[]> {
-  const res = await fetch(`${url}/_workbench/environments${fn ? `?function=${fn}` : ''}`);
+  const res = await signedFetch(`${url}/_workbench/environments${fn ? `?function=${fn}` : ''}`);
   return (await res.json()) as EnvView[];
 }
 
@@ -27,12 +28,12 @@ export interface EngineEventView {
 }
 
 export async function events(url: string, fn: string): Promise<EngineEventView[]> {
-  const res = await fetch(`${url}/_workbench/events?function=${fn}`);
+  const res = await signedFetch(`${url}/_workbench/events?function=${fn}`);
   return (await res.json()) as EngineEventView[];
 }
 
 export async function logText(url: string, fn: string): Promise<string> {
-  const res = await fetch(`${url}/_workbench/logs?function=${fn}`);
+  const res = await signedFetch(`${url}/_workbench/logs?function=${fn}`);
   const streams = (await res.json()) as { name: string; text: string }[];
   return streams.map((s) => s.text).join('');
 }

@@ -30,10 +30,23 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** What stands in for a masked value. */
 export const MASK = '****';
 
+/**
+ * Who called. `sdk`/`cli`: a SigV4-signed call, by its access key (`verified`
+ * when strict auth checked the signature, false when only its form was
+ * checked). `ui`: the workbench's own UI, by its session. `anonymous`: an
+ * unsigned call let through with `--auth off`. `refused`: a call the guard
+ * refused (foreign Host or Origin, missing or bad signature); the entry's
+ * errorCode says why.
+ */
 export interface AuditCaller {
-  type: 'sdk' | 'cli' | 'ui';
+  type: 'sdk' | 'cli' | 'ui' | 'anonymous' | 'refused';
   accessKeyId?: string;
+  verified?: boolean;
+  sessionId?: string;
   userAgent?: string;
+  /** For refused calls: the Origin and Host the request carried (a page's, in a cross-site attempt). */
+  origin?: string;
+  host?: string;
 }
 
 export type AuditResult = 'success' | 'error';
@@ -394,8 +407,14 @@ export class AuditTrail {
 /** The caller as stored: only the fields the audit knows, so nothing else rides along. */
 function maskCaller(caller: AuditCaller): AuditCaller {
   const out: AuditCaller = { type: caller.type };
-  if (typeof caller.accessKeyId === 'string') out.accessKeyId = caller.accessKeyId;
-  if (typeof caller.userAgent === 'string') out.userAgent = caller.userAgent;
+  // Strings come from request headers, hostile ones included: bounded, so no entry grows without limit.
+  const text = (v: string) => v.slice(0, 256);
+  if (typeof caller.accessKeyId === 'string') out.accessKeyId = text(caller.accessKeyId);
+  if (typeof caller.verified === 'boolean') out.verified = caller.verified;
+  if (typeof caller.sessionId === 'string') out.sessionId = text(caller.sessionId);
+  if (typeof caller.userAgent === 'string') out.userAgent = text(caller.userAgent);
+  if (typeof caller.origin === 'string') out.origin = text(caller.origin);
+  if (typeof caller.host === 'string') out.host = text(caller.host);
   return out;
 }
 
