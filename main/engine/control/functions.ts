@@ -328,9 +328,14 @@ export class FunctionRegistry {
 
   /** UpdateFunctionCode: new code for `$LATEST`, optionally published at once. */
   async updateCode(name: string, input: { ZipFile?: unknown; Publish?: unknown; RevisionId?: unknown }): Promise<VersionRecord> {
-    const record = this.get(parseFunctionName(name).name, true);
-    this.checkRevision(record, input.RevisionId);
+    const fnName = parseFunctionName(name).name;
+    this.checkRevision(this.get(fnName, true), input.RevisionId); // fail fast, before storing the code
     const stored = await this.code.put(decodeZip(input));
+    // From here on nothing awaits, so no other write interleaves: the record is read again, or
+    // configuration updates answered 200 while the code was being stored would be reverted by a
+    // stale copy, and the RevisionId condition is checked against what is really there.
+    const record = this.get(fnName, true);
+    this.checkRevision(record, input.RevisionId);
     // Layers already attached count even if their versions were deleted since.
     checkUnzippedTotal(stored.unzippedSize, this.layers.resolveArns((record.config.Layers ?? []).map((l) => l.Arn), true));
     const updated: FunctionRecord = {
