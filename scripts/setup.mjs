@@ -17,6 +17,8 @@ const DEBIAN_PACKAGES = {
   'libc6-dev': '/usr/lib/x86_64-linux-gnu/libc.a',
   curl: '/usr/bin/curl',
   python3: '/usr/bin/python3',
+  // boto3 against the workbench in the auth tests (test/api/auth.test.ts).
+  'python3-boto3': '/usr/lib/python3/dist-packages/boto3/__init__.py',
   bubblewrap: '/usr/bin/bwrap',
   chromium: '/usr/bin/chromium',
   // /tmp disks (main/engine/sandbox/scratch-disk.ts): mkfs.ext4 and debugfs; losetup.
@@ -75,6 +77,7 @@ export async function setup({ forTests = false } = {}) {
   if (!forTests) {
     delete packages.awscli;
     delete packages.chromium;
+    delete packages['python3-boto3'];
   }
   installDebianPackages(packages);
   installNpmPackages();
