@@ -113,6 +113,7 @@ export class ExecutionEnvironment {
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
     sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));
     sandbox.channel.on('close', () => this.onChannelClosed());
+    sandbox.channel.on('protocolError', (err: Error) => this.onProtocolError(err));
   }
 
   get busy(): boolean {
@@ -494,6 +495,18 @@ export class ExecutionEnvironment {
       this.failRun(run, errorType, msg, 'error', `${msg}\n${errorType}\n`);
     }
     this.becomeAvailable();
+  }
+
+  /**
+   * A frame the host cannot decode: whatever the init meant is lost, so the invocation fails now
+   * (not at its timeout) and the env, whose channel can no longer be trusted, goes.
+   */
+  private onProtocolError(err: Error): void {
+    const message = `the execution environment sent a frame the workbench could not decode (${err.message})`;
+    this.log.append(`[workbench] ${message}\n`);
+    const run = this.run;
+    if (run) this.failRun(run, 'Sandbox.Failure', `RequestId: ${run.inv.requestId} Error: ${message}`, 'error', '');
+    void this.shutdown('sandbox-lost');
   }
 
   private onChannelClosed(): void {

@@ -1,0 +1,68 @@
+// A frame the host cannot decode fails the invocation at once and retires the
+// env (issue 9 G): before, it was dropped and the invocation waited for its
+// timeout. The env runs over a fake sandbox whose channel we drive.
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { ExecutionEnvironment } from '../../main/engine/data/environment.js';
+import type { FunctionVersion } from '../../main/engine/data/model.js';
+import { findRuntime } from '../../main/engine/runtimes.js';
+import { EventLog } from '../../main/engine/telemetry/events.js';
+
+function fakeSandbox() {
+  const channel = Object.assign(new EventEmitter(), { sent: [] as Buffer[], send(b: Buffer) { this.sent.push(b); }, close() {}, isClosed: false });
+  let destroyed = false;
+  const sandbox = {
+    id: 'fake',
+    taskDir: '/nonexistent',
+    optDir: '/nonexistent',
+    channel,
+    setCpus: () => true,
+    oomKills: () => 0,
+    freeze: async () => {},
+    thaw: async () => {},
+    destroy: async () => {
+      destroyed = true;
+      channel.emit('close');
+    },
+  };
+  return { sandbox, channel, destroyed: () => destroyed };
+}
+
+const fv: FunctionVersion = {
+  functionName: 'f',
+  functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+  version: '$LATEST',
+  runtime: findRuntime('nodejs20.x')!,
+  handler: 'index.handler',
+  memorySize: 128,
+  timeout: 30,
+  ephemeralStorage: 512,
+  environment: {},
+  codeKey: 'k',
+  layerKeys: [],
+  runKey: 'f:$LATEST:k',
+  region: 'us-east-1',
+  logGroup: '/aws/lambda/f',
+  logFormat: 'Text',
+  tracingActive: false,
+};
+
+describe('an env whose init sends an undecodable frame', () => {
+  it('fails the running invocation at once with a Sandbox error and goes away', async () => {
+    const { sandbox, channel, destroyed } = fakeSandbox();
+    const env = new ExecutionEnvironment(sandbox as never, fv, new EventLog(), { freezeAfterMs: 100, keepAliveMs: 60_000, platformEnv: {} }, 'first-invoke', () => {});
+    const t0 = Date.now();
+    const outcome = env.invoke({ requestId: 'r1', payload: Buffer.from('{}'), invokedArn: fv.functionArn, traceId: 't', tail: true });
+    await new Promise((r) => setImmediate(r));
+    channel.emit('message', { type: 'initDone', ts: process.hrtime.bigint() });
+    channel.emit('protocolError', new Error('unterminated string in frame'));
+    const out = await outcome;
+    expect(Date.now() - t0).toBeLessThan(2000); // not the 30 s timeout
+    expect(out.functionError).toBe('Unhandled');
+    expect(JSON.parse(out.payload.toString()).errorType).toBe('Sandbox.Failure');
+    expect(JSON.parse(out.payload.toString()).errorMessage).toContain('could not decode');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(destroyed()).toBe(true);
+    expect(env.state).toBe('gone');
+  });
+});
