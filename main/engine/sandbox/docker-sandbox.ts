@@ -119,9 +119,11 @@ async function peerHeldBy(socket: Socket, pid: number): Promise<boolean | undefi
     const local = readlinkSync(`/proc/self/fd/${fd}`).match(/^socket:\[(\d+)\]$/)?.[1];
     if (!local) return undefined;
     const { stdout } = await run('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 });
-    // u_str ESTAB 0 0 /path/host.sock <inode> * <peer inode>
-    const row = stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[5] === local);
-    const peer = row?.[7];
+    // `u_str ESTAB 0 0 /path/host.sock <inode> * <peer inode>`: the inodes end the row (a path may hold spaces).
+    const peer = stdout
+      .split('\n')
+      .map((l) => l.match(/\s(\d+)\s+\S+\s+(\d+)\s*$/))
+      .find((m) => m?.[1] === local)?.[2];
     if (!peer) return undefined;
     return readdirSync(`/proc/${pid}/fd`).some((n) => {
       try {
@@ -203,15 +205,17 @@ export class DockerSandbox {
       server.on('connection', (socket) => {
         const channel = new Channel(socket);
         candidates.add(channel);
+        let settled = false;
         const refuse = (why: string) => {
+          if (settled) return;
+          settled = true;
           candidates.delete(channel);
           channel.close();
           this.ctx.onIntruder?.(`sandbox ${this.id}: refused a connection to its channel (${why})`);
         };
-        const onClose = () => refuse('closed before HELLO');
-        channel.once('close', onClose);
+        channel.once('close', () => refuse('closed before HELLO'));
+        channel.once('protocolError', (err: Error) => refuse(`malformed frame: ${err.message}`));
         channel.once('message', async (m: InitMessage) => {
-          channel.off('close', onClose);
           if (m.type !== 'hello') return refuse(`first frame was ${m.type}, not HELLO`);
           if (!sameToken(m.token, token)) return refuse('wrong channel token');
           if (asRoot) {
@@ -219,7 +223,8 @@ export class DockerSandbox {
             const fromInit = initPidNow ? await peerHeldBy(socket, initPidNow) : undefined;
             if (fromInit === false) return refuse(`peer is not the container's init (pid ${initPidNow})`);
           }
-          if (channel.isClosed) return refuse('closed before it was accepted');
+          if (channel.isClosed || settled) return refuse('closed before it was accepted');
+          settled = true;
           candidates.delete(channel);
           resolve(channel);
         });
@@ -239,7 +244,7 @@ export class DockerSandbox {
     const memoryBytes = this.shape.memoryMb * 1024 * 1024;
     let disk: ScratchDisk | null = null;
     if (this.ctx.scratchDisks) {
-      disk = await createScratchDisk(this.dir, this.shape.ephemeralMb, { uid: SANDBOX_UID, gid: SANDBOX_GID }).catch((err) => {
+      disk = await createScratchDisk(this.dir, this.shape.ephemeralMb, { uid: SANDBOX_UID, gid: SANDBOX_GID }, this.id).catch((err) => {
         // What failed once (no free loop device, a sandboxed dockerd) fails again: tmpfs from now on, said once.
         this.ctx.scratchDisks = false;
         this.ctx.onScratchDiskError?.(err);

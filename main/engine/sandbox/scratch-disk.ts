@@ -10,8 +10,14 @@
 // the container starts: the kernel defers that until the filesystem is
 // unmounted, so removing the container (by us or by the orphan reaper) frees
 // everything.
+//
+// The env sees the mount's source in /proc/self/mountinfo, and `/dev/loop7`
+// would tell it that it runs in a container on someone's machine. Docker's
+// local driver hands the device string to mount(2) as it is, and the kernel
+// shows that string: the mount goes through a symlink with a neutral name
+// (/dev/lwb/<sandbox>), removed right after the container starts.
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MountSettings } from 'dockerode';
@@ -21,6 +27,8 @@ const run = promisify(execFile);
 export interface ScratchDisk {
   /** The loop device (`/dev/loopN`) holding the image. */
   device: string;
+  /** The name the env sees as /tmp's source: a symlink to `device`, needed only until the mount. */
+  alias: string;
   /** What Docker mounts at /tmp: an anonymous volume, removed with the container. */
   mount: MountSettings;
 }
@@ -30,6 +38,8 @@ const tool = (name: string): string => [`/usr/sbin/${name}`, `/sbin/${name}`].fi
 const MKFS = tool('mkfs.ext4');
 const DEBUGFS = tool('debugfs');
 const LOSETUP = tool('losetup');
+/** Where the aliases live: /dev, because a device is what the env expects to see there. */
+const ALIAS_DIR = '/dev/lwb';
 
 /** Why loop-backed /tmp is unavailable here, or undefined when it is. */
 export function scratchDisksUnavailable(): string | undefined {
@@ -45,7 +55,7 @@ export function scratchDisksUnavailable(): string | undefined {
  * Makes `dir/tmp.img` (sparse, `sizeMb`), formats it as ext4 with /tmp's
  * owner and mode and no lost+found, and attaches it to a free loop device.
  */
-export async function createScratchDisk(dir: string, sizeMb: number, owner: { uid: number; gid: number }): Promise<ScratchDisk> {
+export async function createScratchDisk(dir: string, sizeMb: number, owner: { uid: number; gid: number }, name: string): Promise<ScratchDisk> {
   const image = join(dir, 'tmp.img');
   const fd = openSync(image, 'w', 0o600);
   try {
@@ -61,20 +71,31 @@ export async function createScratchDisk(dir: string, sizeMb: number, owner: { ui
   await run(DEBUGFS, ['-w', '-f', commands, image]);
   const { stdout } = await run(LOSETUP, ['--find', '--show', image]);
   const device = stdout.trim();
+  const alias = join(ALIAS_DIR, name);
+  try {
+    mkdirSync(ALIAS_DIR, { recursive: true, mode: 0o700 });
+    rmSync(alias, { force: true });
+    symlinkSync(device, alias);
+  } catch (err) {
+    await run(LOSETUP, ['-d', device]).catch(() => {});
+    throw err;
+  }
   // noinit_itable: the image is sparse, so its unwritten inode tables already read as zeros; the
   // kernel need not write them (up to 160 MB for 10 GB) in the background.
   return {
     device,
+    alias,
     mount: {
       Type: 'volume',
       Source: '',
       Target: '/tmp',
-      VolumeOptions: { NoCopy: true, Labels: {}, DriverConfig: { Name: 'local', Options: { type: 'ext4', device, o: 'nosuid,nodev,noinit_itable' } } },
+      VolumeOptions: { NoCopy: true, Labels: {}, DriverConfig: { Name: 'local', Options: { type: 'ext4', device: alias, o: 'nosuid,nodev,noinit_itable' } } },
     },
   };
 }
 
 /** Detaches the loop device; while its filesystem is mounted the kernel defers this to the unmount. */
 export async function releaseScratchDisk(disk: ScratchDisk): Promise<void> {
+  rmSync(disk.alias, { force: true });
   await run(LOSETUP, ['-d', disk.device]).catch(() => {});
 }
