@@ -23,3 +23,9 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
+
+/** CONNECT (a proxy tunnel request) is not something these listeners do: 405 rather than Node's bare close. */
+export function refuseConnect(_req: unknown, socket: Duplex): void {
+  const body = JSON.stringify({ Type: 'User', Message: 'CONNECT is not supported.', message: 'CONNECT is not supported.' });
+  socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nx-amzn-ErrorType: UnknownOperationException\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerClientError } from './client-error.js';
+import { answerClientError, refuseConnect } from './client-error.js';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
 import type { UrlCors, UrlTarget } from '../engine/control/function-urls.js';
@@ -48,15 +48,16 @@ export function functionUrlRequest(req: IncomingMessage, region: string): UrlReq
   return { urlId: id, target: rest === '' || rest[0] === '?' ? `/${rest}` : rest, domainName: `${id}.lambda-url.${region}.localhost` };
 }
 
+type IamCheck = (req: IncomingMessage) => boolean | Promise<boolean>;
+
 export interface FunctionUrlServerOptions {
   engine: Engine;
   /**
-   * Checks an AWS_IAM URL's request beyond the form of its Authorization header (strict auth mode
-   * verifies the SigV4 signature); returns false to refuse it with 403.
-   * HOOK(auth): wire the SigV4 verifier from main/server/auth/ here once it exists.
+   * Checks an AWS_IAM URL's request beyond the form of its Authorization header: under strict auth,
+   * the SigV4 signature against the workbench's keys (auth/guard.ts iamVerifier). False refuses with 403.
    */
-  verifyIam?: (req: IncomingMessage) => boolean;
-  /** HOOK(auth): the Host guard from main/server/auth/ (loopback names and *.localhost); false refuses with 403. */
+  verifyIam?: IamCheck;
+  /** The Host guard (auth/host.ts: loopback names and *.localhost); false refuses with 403. */
   hostAllowed?: (req: IncomingMessage) => boolean;
   log?: (message: string) => void;
 }
@@ -70,12 +71,14 @@ export class FunctionUrlServer {
   constructor(private readonly opts: FunctionUrlServerOptions) {
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       this.handle(req, res).catch((err) => {
+        // A client that hung up mid-body has no one left to answer.
+        if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') return void res.destroy();
         opts.log?.(`[function-url] internal error: ${(err as Error).stack ?? String(err)}`);
         if (res.headersSent) res.destroy();
         else message(res, 500, 'Internal Server Error');
       });
     });
-    this.server.on('clientError', answerClientError);
+    this.server.on('clientError', answerClientError).on('connect', refuseConnect);
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -114,12 +117,20 @@ export async function serveFunctionUrl(
   req: IncomingMessage,
   res: ServerResponse,
   u: UrlRequest,
-  verifyIam?: (req: IncomingMessage) => boolean,
+  verifyIam?: IamCheck,
 ): Promise<void> {
   const target = engine.urls.lookup(u.urlId);
   if (!target) return message(res, 403, 'Forbidden');
-  const auth = req.headers.authorization ?? '';
-  if (target.url.authType === 'AWS_IAM' && (!auth.startsWith('AWS4-HMAC-SHA256 ') || (verifyIam && !verifyIam(req)))) return message(res, 403, 'Forbidden');
+  if (target.url.authType === 'AWS_IAM') {
+    if (!(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return message(res, 403, 'Forbidden');
+    try {
+      if (verifyIam && !(await verifyIam(req))) return message(res, 403, 'Forbidden');
+    } catch (err) {
+      // The signature covers the body, so checking it reads the body: its limit applies here too.
+      if (err instanceof BodyTooLarge) return message(res, 413, `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`);
+      throw err;
+    }
+  }
 
   const method = (req.method ?? 'GET').toUpperCase();
   const origin = req.headers.origin;

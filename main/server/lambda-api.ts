@@ -12,7 +12,7 @@ import { workbenchRoutes } from './workbench-routes.js';
 import { compatRoutes } from './compat-routes.js';
 import { functionUrlRoutes } from './function-url-routes.js';
 import { FunctionUrlServer, functionUrlRequest } from './function-url.js';
-import { answerClientError } from './client-error.js';
+import { answerClientError, refuseConnect } from './client-error.js';
 import { codeDownloadPath, presignerFor } from './presign.js';
 import type { AuditCaller, AuditInput } from '../engine/telemetry/audit.js';
 import { ApiGuard, type AuthMode, type GuardTarget } from './auth/guard.js';
@@ -60,7 +60,7 @@ export class LambdaApi {
     this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
-    this.server.on('clientError', answerClientError);
+    this.server.on('clientError', answerClientError).on('connect', refuseConnect);
     this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log, hostAllowed });
     const presigner = presignerFor(opts.engine.options.dataDir);
     opts.engine.codeUrl = (key) => `${this.baseUrl}${codeDownloadPath(presigner, key)}`;
@@ -91,7 +91,8 @@ export class LambdaApi {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    if (res.headersSent) {
+    // A client that hung up mid-body (ECONNRESET "aborted") has no one left to answer: not our failure.
+    if (res.headersSent || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
       res.destroy();
       return;
     }
