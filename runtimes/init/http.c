@@ -720,6 +720,32 @@ void http_on_event(unsigned slot, unsigned gen, uint32_t events)
     }
 }
 
+/* Takes a connected socket into a free slot (closed when all are taken). */
+int http_adopt(int fd)
+{
+    struct conn *c = NULL;
+    for (int i = 0; i < MAX_CONNS && !c; i++)
+        if (conns[i].fd < 0)
+            c = &conns[i];
+    if (!c) {
+        close(fd);
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (!c->in)
+        c->in = xrealloc(NULL, IN_CAP);
+    c->fd = fd;
+    c->in_off = c->in_len = 0;
+    c->st = S_HEAD;
+    c->close_after = c->deferred = 0;
+    c->keep_alive = 1;
+    c->next_waiter = NULL;
+    c->events = paused ? 0 : EPOLLIN;
+    ep_add(fd, c->events, ev_tag(EV_CONN, c->slot, c->gen));
+    return 0;
+}
+
 void http_on_accept(void)
 {
     for (;;) {
@@ -731,26 +757,7 @@ void http_on_accept(void)
                 warnx_("accept: %s", strerror(errno));
             return;
         }
-        struct conn *c = NULL;
-        for (int i = 0; i < MAX_CONNS && !c; i++)
-            if (conns[i].fd < 0)
-                c = &conns[i];
-        if (!c) {
-            close(fd);
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (!c->in)
-            c->in = xrealloc(NULL, IN_CAP);
-        c->fd = fd;
-        c->in_off = c->in_len = 0;
-        c->st = S_HEAD;
-        c->close_after = c->deferred = 0;
-        c->keep_alive = 1;
-        c->next_waiter = NULL;
-        c->events = paused ? 0 : EPOLLIN;
-        ep_add(fd, c->events, ev_tag(EV_CONN, c->slot, c->gen));
+        http_adopt(fd);
     }
 }
 

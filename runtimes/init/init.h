@@ -134,6 +134,7 @@ struct conn;
 
 int http_listen(const char *host, int port);
 void http_on_accept(void);
+int http_adopt(int fd);                     /* a connected socket (the fuzz harness feeds its own) */
 void http_on_event(unsigned slot, unsigned gen, uint32_t events);
 void http_run_deferred(void);
 void http_set_paused(int paused);
