@@ -129,6 +129,13 @@ export class ExecutionEnvironment {
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: this.fv.functionName, version: this.fv.version, from, to, cause });
   }
 
+  private prefaceLines: string[] = [];
+
+  /** A platform line that opens the next invocation's log (e.g. what was built while it waited). */
+  preface(line: string): void {
+    this.prefaceLines.push(line);
+  }
+
   /** Runs one invocation; the caller must have taken this env from the pool (it is not busy). */
   async invoke(inv: Invocation): Promise<InvokeOutcome> {
     if (this.run) throw new Error(`env ${this.id} is busy`);
@@ -136,6 +143,7 @@ export class ExecutionEnvironment {
     let resolve!: (o: InvokeOutcome) => void;
     const done = new Promise<InvokeOutcome>((r) => (resolve = r));
     const run: Run = { inv, phase: 'init', coldStart: false, resolve, log: new RunLog(), initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
+    for (const line of this.prefaceLines.splice(0)) run.log.platform(line);
     this.run = run;
     if (this.state === 'frozen') {
       if (this.freezing) await this.freezing;

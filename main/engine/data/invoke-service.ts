@@ -52,8 +52,13 @@ export class InvokeService {
 
   /** The shape a version's sandboxes have (ready sandboxes are kept per shape). */
   async shapeOf(fv: FunctionVersion): Promise<SandboxShape> {
-    const image = await this.deps.images.ensure(fv.runtime);
-    return { runtimeId: fv.runtime.id, image, memoryMb: fv.memorySize, ephemeralMb: fv.ephemeralStorage };
+    return (await this.shapeNoting(fv)).shape;
+  }
+
+  /** The shape, and what was built while this call waited for the runtime image. */
+  private async shapeNoting(fv: FunctionVersion): Promise<{ shape: SandboxShape; built?: string }> {
+    const { image, built } = await this.deps.images.ensureNoting(fv.runtime);
+    return { shape: { runtimeId: fv.runtime.id, image, memoryMb: fv.memorySize, ephemeralMb: fv.ephemeralStorage }, built };
   }
 
   /** Builds the image and readies a sandbox for a version ahead of its first invoke. */
@@ -77,7 +82,8 @@ export class InvokeService {
     onAvailable: (env: ExecutionEnvironment) => void,
     initType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
   ): Promise<ExecutionEnvironment> {
-    const { sandbox } = await this.deps.reserve.take(await this.shapeOf(fv));
+    const { shape, built } = await this.shapeNoting(fv);
+    const { sandbox } = await this.deps.reserve.take(shape);
     try {
       this.deps.code.place(fv.codeKey, sandbox.taskDir);
       // Layers go to /opt in order; a later one overwrites an earlier one's files.
@@ -86,7 +92,10 @@ export class InvokeService {
       await sandbox.destroy();
       throw err;
     }
-    return new ExecutionEnvironment(sandbox, fv, this.deps.events, this.deps.env, cause, onAvailable, initType);
+    const env = new ExecutionEnvironment(sandbox, fv, this.deps.events, this.deps.env, cause, onAvailable, initType);
+    // The invocation that waited for a build says so in its log (and its Tail).
+    if (built) env.preface(`[workbench] ${built}\n`);
+    return env;
   }
 
   environments(functionName?: string): ExecutionEnvironment[] {

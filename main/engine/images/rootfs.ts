@@ -151,6 +151,10 @@ export function planRootfs(runtime: RuntimeSpec, nodeBinary?: string): RootfsPla
 }
 
 function fileFingerprint(path: string): string {
+  // The workbench's own files by content and place in the checkout, so every checkout of the same
+  // sources shares one image (by absolute path and mtime, two checkouts replaced each other's).
+  const own = relative(REPO_ROOT, path);
+  if (!own.startsWith('..') && !own.startsWith('/')) return `${own}:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
   const st = statSync(path);
   return `${path}:${st.size}:${Math.floor(st.mtimeMs)}`;
 }

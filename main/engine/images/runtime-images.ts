@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import type { RuntimeSpec } from '../runtimes.js';
 import { REPO_ROOT, materialize, planHash, planRootfs } from './rootfs.js';
-import { ensureNodeBinary } from './node-dist.js';
+import { cacheRoot, ensureNodeBinary } from './node-dist.js';
 
 const execFileP = promisify(execFile);
 const INIT_DIR = join(REPO_ROOT, 'runtimes', 'init');
@@ -22,8 +22,11 @@ export function initSources(): string[] {
     .map((f) => join(INIT_DIR, f));
 }
 
-/** Compiles the static init once per source hash into `cacheDir`. */
-export async function buildInit(cacheDir: string, progress: Progress = () => {}): Promise<string> {
+/**
+ * Compiles the static init once per source hash into `cacheDir` (by default the machine's cache,
+ * shared by every checkout and data directory: gcc took 6–8 s for each new data directory).
+ */
+export async function buildInit(cacheDir = join(cacheRoot(), 'init'), progress: Progress = () => {}): Promise<string> {
   const sources = initSources();
   if (sources.length === 0) throw new Error(`no init sources in ${INIT_DIR}`);
   const h = createHash('sha256');
@@ -44,7 +47,10 @@ export async function buildInit(cacheDir: string, progress: Progress = () => {})
   return out;
 }
 
-export const IMAGE_REPO = 'lambda-workbench/runtime';
+/** LWB_IMAGE_REPO: tests that must see a build from scratch use a repository of their own. */
+export const IMAGE_REPO = process.env.LWB_IMAGE_REPO ?? 'lambda-workbench/runtime';
+/** Images of earlier inputs kept per runtime besides the current one (another checkout may use them). */
+const KEEP_OTHER_IMAGES = 2;
 
 export function imageTag(runtime: RuntimeSpec, hash: string): string {
   return `${IMAGE_REPO}:${runtime.id}-${hash}`;
@@ -56,12 +62,25 @@ export function imageTag(runtime: RuntimeSpec, hash: string): string {
  */
 export class RuntimeImages {
   private readonly builds = new Map<string, Promise<string>>();
+  /** What each build did and how long it took, for the first invocations that waited for it. */
+  private readonly summaries = new Map<string, string>();
 
   constructor(
     private readonly docker: Docker,
     private readonly cacheDir: string,
     private readonly progress: Progress = () => {},
   ) {}
+
+  /**
+   * The image, and when this call had to wait for it to be built, a line saying what was built
+   * and how long it took (the first invoke's log shows it: the caller sees why it waited).
+   */
+  async ensureNoting(runtime: RuntimeSpec): Promise<{ image: string; built?: string }> {
+    const waited = !this.summaries.has(runtime.id);
+    const image = await this.ensure(runtime);
+    const built = waited ? this.summaries.get(runtime.id) : undefined;
+    return built ? { image, built } : { image };
+  }
 
   ensure(runtime: RuntimeSpec): Promise<string> {
     let p = this.builds.get(runtime.id);
@@ -81,7 +100,11 @@ export class RuntimeImages {
     if (await this.exists(tag)) return tag;
 
     const started = Date.now();
-    const init = await buildInit(this.cacheDir, say);
+    const steps: string[] = [];
+    const init = await buildInit(undefined, (m) => {
+      steps.push('compiled the init');
+      say(m);
+    });
     mkdirSync(this.cacheDir, { recursive: true });
     const dir = mkdtempSync(join(this.cacheDir, `rootfs-${runtime.id}-`));
     try {
@@ -92,17 +115,22 @@ export class RuntimeImages {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    say(`ready in ${seconds} s`);
+    this.summaries.set(runtime.id, `built the ${runtime.id} runtime image ${tag} in ${seconds} s (${[...steps, 'assembled its root filesystem', 'imported it into Docker'].join(', ')})`);
     await this.removeStale(runtime, tag);
     return tag;
   }
 
-  /** Removes this runtime's images from earlier inputs; one still used by a container stays. */
+  /**
+   * Removes this runtime's images from earlier inputs but the newest few (a second checkout on
+   * another commit may be using one); an image still used by a container stays.
+   */
   private async removeStale(runtime: RuntimeSpec, current: string): Promise<void> {
     const images = await this.docker.listImages({ filters: { reference: [`${IMAGE_REPO}:${runtime.id}-*`] } });
-    for (const img of images) {
-      if ((img.RepoTags ?? []).includes(current)) continue;
-      await this.docker.getImage(img.Id).remove().catch(() => {});
+    const others = images.filter((img) => !(img.RepoTags ?? []).includes(current)).sort((a, b) => b.Created - a.Created);
+    for (const img of others.slice(KEEP_OTHER_IMAGES)) {
+      await this.docker.getImage(img.Id).remove().catch((err: Error) => this.progress(`[images] could not remove ${img.RepoTags?.[0] ?? img.Id}: ${err.message}`));
     }
   }
 
