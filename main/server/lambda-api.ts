@@ -15,7 +15,7 @@ import { FunctionUrlServer, functionUrlRequest } from './function-url.js';
 import { answerClientError, refuseConnect } from './client-error.js';
 import { codeDownloadPath, presignerFor } from './presign.js';
 import type { AuditCaller, AuditInput } from '../engine/telemetry/audit.js';
-import { ApiGuard, type AuthMode, type GuardTarget } from './auth/guard.js';
+import { ApiGuard, iamVerifier, type AuthMode, type GuardTarget } from './auth/guard.js';
 import { AuthRefusal } from './auth/refusal.js';
 import { hostAllowed } from './auth/host.js';
 import type { WorkbenchCredentials } from './auth/credentials.js';
@@ -61,7 +61,8 @@ export class LambdaApi {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
     this.server.on('clientError', answerClientError).on('connect', refuseConnect);
-    this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log, hostAllowed });
+    const strictKeys = opts.auth?.mode === 'strict' ? opts.auth.credentials : undefined;
+    this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log, hostAllowed, verifyIam: strictKeys && iamVerifier(strictKeys, MAX_SYNC_PAYLOAD) });
     const presigner = presignerFor(opts.engine.options.dataDir);
     opts.engine.codeUrl = (key) => `${this.baseUrl}${codeDownloadPath(presigner, key)}`;
   }
