@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction } from '../helpers/lambda.js';
+import { signHeaders, TEST_CREDENTIALS } from '../helpers/signed-fetch.js';
 
 const run = promisify(execFile);
 
@@ -246,5 +247,29 @@ describe('function URLs', () => {
     await client.send(new DeleteFunctionUrlConfigCommand({ FunctionName: 'web' }));
     expect((await http('GET', host, '/')).status).toBe(403);
     await expect(client.send(new GetFunctionUrlConfigCommand({ FunctionName: 'web' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('under --auth strict, AWS_IAM URLs verify the signature: the workbench\'s keys pass, other keys and a fake of the right form do not', async () => {
+    const strict = await startServer({ args: ['--auth', 'strict'] });
+    try {
+      const client = strict.client();
+      await createFunction(client, { name: 'iamfn', files: { 'index.js': WEB } });
+      const { FunctionUrl } = await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'iamfn', AuthType: 'AWS_IAM' }));
+      const u = new URL(FunctionUrl!);
+      const port = Number(u.port);
+      const target = new URL(`http://${u.host}/?mode=plain`);
+      const signedBy = async (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+        http('GET', u.host, '/?mode=plain', await signHeaders('GET', target, {}, undefined, { credentials }), undefined, port);
+      const good = await signedBy(strict.workbenchCredentials);
+      expect(good.status).toBe(200);
+      expect(JSON.parse(good.body.toString())).toMatchObject({ plain: true });
+      expect((await signedBy(TEST_CREDENTIALS)).status).toBe(403);
+      const fake = await http('GET', u.host, '/?mode=plain', {
+        Authorization: `AWS4-HMAC-SHA256 Credential=${strict.workbenchCredentials.accessKeyId}/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+      }, undefined, port);
+      expect(fake.status).toBe(403);
+    } finally {
+      await strict.stop();
+    }
   });
 });
