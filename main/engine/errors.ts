@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'CodeStorageExceededException'
   | 'ResourceNotReadyException'
   | 'UnknownOperationException'
-  | 'PreconditionFailedException';
+  | 'PreconditionFailedException'
+  | 'ValidationException';
 
 const STATUS: Record<ErrorCode, number> = {
   ResourceNotFoundException: 404,
@@ -28,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   ResourceNotReadyException: 502,
   UnknownOperationException: 404,
   PreconditionFailedException: 412,
+  ValidationException: 400,
 };
 
 export class LambdaError extends Error {
@@ -45,3 +47,5 @@ export class LambdaError extends Error {
 
 export const notFound = (message: string) => new LambdaError('ResourceNotFoundException', message);
 export const invalidParameter = (message: string) => new LambdaError('InvalidParameterValueException', message);
+/** A value outside the API model's constraints ("failed to satisfy constraint"): AWS answers ValidationException. */
+export const constraintViolation = (message: string) => new LambdaError('ValidationException', message);

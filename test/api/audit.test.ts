@@ -49,7 +49,7 @@ describe('audit trail and config history', () => {
       'UpdateFunctionConfiguration:error',
       'DeleteAlias:success',
     ]);
-    expect(entries[4].errorCode).toBe('InvalidParameterValueException');
+    expect(entries[4].errorCode).toBe('ValidationException');
     expect(entries[0].caller).toMatchObject({ type: 'sdk', accessKeyId: 'AKIDWORKBENCHTEST' });
     expect(entries[0].parameters.Environment.Variables.DB_PASSWORD).toBe('****');
     expect(entries[0].parameters.Code.ZipFile).toMatchObject({ sha256: expect.any(String), bytes: expect.any(Number) });

@@ -101,7 +101,7 @@ describe('versions and aliases', () => {
       client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'guarded', Timeout: 10, RevisionId: created.RevisionId })),
     ).rejects.toMatchObject({ name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } });
     await expect(client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'guarded', MemorySize: 64 }))).rejects.toMatchObject({
-      name: 'InvalidParameterValueException',
+      name: 'ValidationException',
     });
   });
 

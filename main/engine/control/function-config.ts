@@ -1,6 +1,6 @@
 // FunctionConfiguration as AWS shapes it, and the checks on each field that
 // CreateFunction and UpdateFunctionConfiguration share.
-import { invalidParameter } from '../errors.js';
+import { constraintViolation, invalidParameter } from '../errors.js';
 import { DEPRECATED_RUNTIMES, findRuntime, listRuntimes, type RuntimeSpec } from '../runtimes.js';
 import { requireObject, validateEnvironment, validateRange } from './validation.js';
 import { QUEUE_OR_TOPIC_ARN } from '../data/destinations.js';
@@ -92,12 +92,12 @@ export function runtimeFor(id: string, forNewCode = true): RuntimeSpec {
     );
   }
   const known = listRuntimes().map((r) => r.id).join(', ');
-  throw invalidParameter(`Value ${JSON.stringify(id)} at 'runtime' failed to satisfy constraint: the workbench runs ${known}.`);
+  throw constraintViolation(`1 validation error detected: Value ${JSON.stringify(id)} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${known}]`);
 }
 
 function validateHandler(handler: string): string {
   if (handler.length > 128 || /\s/.test(handler)) {
-    throw invalidParameter(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to 128 and contain no whitespace.`);
+    throw constraintViolation(`1 validation error detected: Value '${handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to 128 and contain no whitespace.`);
   }
   return handler;
 }

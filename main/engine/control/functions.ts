@@ -4,7 +4,7 @@
 // and a code key into the content-addressed CodeStore).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
-import { LambdaError, invalidParameter, notFound } from '../errors.js';
+import { LambdaError, constraintViolation, invalidParameter, notFound } from '../errors.js';
 import type { CodeStore } from './code-store.js';
 import type { FunctionVersion } from '../data/model.js';
 import {
@@ -75,7 +75,7 @@ export interface ParsedName {
 export function parseFunctionName(input: string): ParsedName {
   const m = input.match(ARN_RE);
   if (!m) {
-    throw invalidParameter(
+    throw constraintViolation(
       `1 validation error detected: Value '${input}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
     );
   }

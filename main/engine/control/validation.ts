@@ -1,6 +1,6 @@
 // AWS's validation rules for function configuration, with messages that say
 // what to fix.
-import { invalidParameter } from '../errors.js';
+import { constraintViolation, invalidParameter } from '../errors.js';
 
 /** A request field that must be a JSON object. */
 export function requireObject(value: unknown, field: string): Record<string, unknown> {
@@ -38,7 +38,7 @@ export function validateRange(value: unknown, field: string, min: number, max: n
   if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidParameter(`${field} must be an integer between ${min} and ${max}.`);
   if (value < min || value > max) {
     const cmp = value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
-    throw invalidParameter(`1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have value ${cmp}`);
+    throw constraintViolation(`1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have value ${cmp}`);
   }
   return value;
 }
