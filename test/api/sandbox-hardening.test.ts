@@ -5,7 +5,7 @@
 // is no loop device, and the channel socket is gone. From the host: a local
 // process that reaches the channel first is refused and reported, with a wrong
 // token or with the right one from the wrong process, and the init still gets in.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,16 @@ done
   });
 });
 
+/** What the kernel says of a process's freezer cgroup (v1 freezer.state, v2 cgroup.events), from the host. */
+function processState(pid: number): string {
+  const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n');
+  const v1 = lines.find((l) => /^\d+:freezer:/.test(l));
+  if (v1) return readFileSync(`/sys/fs/cgroup/freezer${v1.split(':')[2]}/freezer.state`, 'utf8').trim();
+  const v2 = lines.find((l) => l.startsWith('0::'))!.slice(3);
+  return /frozen 1/.test(readFileSync(`/sys/fs/cgroup${v2}/cgroup.events`, 'utf8')) ? 'frozen' : 'thawed';
+}
+const frozen = (hostView: string): string => (/^\d+:freezer:/m.test(hostView) ? 'FROZEN' : 'frozen');
+
 /** One frame of the channel protocol (runtimes/init/PROTOCOL.md). */
 function frame(type: number, payload: string): Buffer {
   const body = Buffer.from(payload, 'utf8');
@@ -240,6 +250,15 @@ describe('the channel, seen from the host', () => {
     expect(host.IpcMode).toBe('none');
     expect(host.MaskedPaths).toEqual(expect.arrayContaining(['/proc/kcore', '/proc/keys', '/sys/firmware', '/proc/cmdline', '/proc/sys/kernel/random/boot_id']));
     expect(host.SecurityOpt).toEqual(['no-new-privileges', expect.stringMatching(/^seccomp=\{"defaultAction":"SCMP_ACT_ERRNO"/)]);
+    // Its own cgroup namespace inside; from the host, its cgroup is still found and driven directly.
+    const pid = info.State!.Pid!;
+    const hostView = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+    expect(hostView).toMatch(/docker|[0-9a-f]{64}/);
+    expect(sb.setCpus(null)).toBe(true);
+    await sb.freeze();
+    expect(processState(pid)).toBe(frozen(hostView));
+    await sb.thaw();
+    expect(sb.setCpus(0.1)).toBe(true);
     // Every limit there was before.
     expect(host).toMatchObject({ NetworkMode: 'none', Memory: 128 * 1024 * 1024, MemorySwap: 128 * 1024 * 1024, PidsLimit: 1024, ReadonlyRootfs: true, CapDrop: ['ALL'] });
   });
