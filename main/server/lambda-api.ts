@@ -19,7 +19,7 @@ import { ApiGuard, iamVerifier, type AuthMode, type GuardTarget } from './auth/g
 import { AuthRefusal } from './auth/refusal.js';
 import { hostAllowed } from './auth/host.js';
 import type { WorkbenchCredentials } from './auth/credentials.js';
-import { codeDownloadVerdict } from './workbench-api.js';
+import { codeDownloadVerdict, sendDownloadRefusal } from './workbench-api.js';
 
 export interface LambdaApiOptions {
   engine: Engine;
@@ -117,6 +117,9 @@ export class LambdaApi {
     if (functionUrlRequest(req, this.opts.engine.options.region)) {
       throw new LambdaError('UnknownOperationException', `Function URLs are served at ${this.functionUrls.baseUrl}, not on the API's port.`);
     }
+    // Code downloads answer to their presign alone, as S3's presigned URLs do: no header gets past a bad one.
+    const download = codeDownloadVerdict(this.opts.engine, req);
+    if (download && !download.ok) return sendDownloadRefusal(res, download);
     this.callers.set(req, await this.guard.admit(req, this.guardTarget(req, method, path)));
 
     // The hot path first: Invoke.

@@ -18,13 +18,18 @@ export function codeDownloadVerdict(engine: Engine, req: IncomingMessage): Presi
   return presignerFor(engine.options.dataDir).verify(path, new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1)));
 }
 
+/** A refused code download: 403 with the presign's own code (AccessDenied, SignatureDoesNotMatch, ...), as S3 words it. */
+export function sendDownloadRefusal(res: ServerResponse, verdict: Extract<PresignVerdict, { ok: false }>): void {
+  sendJson(res, 403, { Code: verdict.code, Message: verdict.message, message: verdict.message }, { 'x-amzn-ErrorType': verdict.code });
+}
+
 export function workbenchViews(engine: Engine) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET' || !req.url?.startsWith('/_workbench/')) return false;
     const download = codeDownloadVerdict(engine, req);
     if (download) {
       if (!download.ok) {
-        sendJson(res, 403, { Code: download.code, Message: download.message, message: download.message }, { 'x-amzn-ErrorType': download.code });
+        sendDownloadRefusal(res, download);
         return true;
       }
       const key = req.url.slice(CODE_PATH_PREFIX.length).replace(/(\.zip)?(\?.*)?$/, '');
