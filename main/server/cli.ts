@@ -126,6 +126,8 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by `npm start` with an IPC channel: when that process dies, however, stop with it.
+  if (process.send) process.on('disconnect', () => void stop('launcher gone'));
 }
 
 const CREDENTIALS_USAGE = 'usage: lwb credentials [--data-dir <dir>] [--write-profile <name>] [--region <r>]';
