@@ -57,8 +57,11 @@ class PayloadReader {
     this.pos = end + 1;
     return s;
   }
+  /** A decimal integer string; anything else is a malformed frame (never NaN downstream). */
   int(): number {
-    return Number.parseInt(this.str(), 10);
+    const s = this.str();
+    if (!/^-?\d{1,15}$/.test(s)) throw new Error(`bad number in frame: ${JSON.stringify(s.slice(0, 32))}`);
+    return Number(s);
   }
   times(): CallTimes {
     return { next: this.u64(), delivered: this.u64(), done: this.u64() };
@@ -149,7 +152,11 @@ export const encodeShutdown = (graceMs: number): Buffer => frame(FrameType.Shutd
 export class Channel extends EventEmitter {
   private pending: Buffer[] = [];
   private pendingLen = 0;
+  /** Bytes the frame at the head of `pending` needs in all (0: its length is not known yet). */
+  private need = 0;
   private closed = false;
+  /** No more frames are decoded: the framing broke, or the channel was closed. */
+  private stopped = false;
 
   constructor(private readonly socket: Socket) {
     super();
@@ -173,10 +180,18 @@ export class Channel extends EventEmitter {
   }
 
   close(): void {
+    this.stopped = true;
     this.socket.destroy();
   }
 
   private onData(chunk: Buffer): void {
+    if (this.stopped) return; // the stream lost its framing (or was closed): nothing after it counts
+    // A large frame arrives in many reads: collect them and join once, not once per read.
+    if (this.need > 0 && this.pendingLen + chunk.length < this.need) {
+      this.pending.push(chunk);
+      this.pendingLen += chunk.length;
+      return;
+    }
     let buf: Buffer;
     if (this.pendingLen === 0) buf = chunk;
     else {
@@ -185,15 +200,20 @@ export class Channel extends EventEmitter {
       this.pending = [];
       this.pendingLen = 0;
     }
+    this.need = 0;
     let pos = 0;
     while (buf.length - pos >= 5) {
       const len = buf.readUInt32BE(pos);
       if (len < 1 || len > MAX_FRAME) {
+        this.stopped = true;
         this.emit('protocolError', new Error(`bad frame length ${len}`));
         this.socket.destroy();
         return;
       }
-      if (buf.length - pos < 4 + len) break;
+      if (buf.length - pos < 4 + len) {
+        this.need = 4 + len;
+        break;
+      }
       const type = buf[pos + 4]!;
       const payload = buf.subarray(pos + 5, pos + 4 + len);
       pos += 4 + len;
@@ -202,9 +222,11 @@ export class Channel extends EventEmitter {
         msg = decodeFrame(type, payload);
       } catch (err) {
         this.emit('protocolError', err);
+        if (this.stopped) return;
         continue;
       }
       this.emit('message', msg);
+      if (this.stopped) return; // a listener closed the channel
     }
     if (pos < buf.length) {
       const rest = buf.subarray(pos);
