@@ -14,6 +14,7 @@ import {
   readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type Stats,
 } from 'node:fs';
 import { join, posix } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { LambdaError } from '../errors.js';
 
@@ -92,27 +93,38 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/** What extraction has learnt of its tree: the folders it made and those it checked are real folders. */
+interface Tree {
+  root: string;
+  created: Set<string>;
+  /** Real folders (never links): nothing replaces a folder during extraction, and links are only made where nothing is. */
+  dirs: Set<string>;
+  files: Set<string>;
+}
+
 /**
- * Makes `rel` (relative to `root`) a real folder, creating missing parts;
+ * Makes `rel` (relative to the root) a real folder, creating missing parts;
  * refuses when any part is a symlink or a file (writing there would leave the
- * root or clash). Returns the folders it created.
+ * root or clash).
  */
-function realDir(root: string, rel: string, entry: string, created: Set<string>): string {
-  if (rel === '.' || rel === '') return root;
-  let at = root;
+function realDir(tree: Tree, rel: string, entry: string): string {
+  if (rel === '.' || rel === '') return tree.root;
+  let at = tree.root;
   let sofar = '';
   for (const part of rel.split('/')) {
     at = join(at, part);
     sofar = sofar ? `${sofar}/${part}` : part;
+    if (tree.dirs.has(sofar)) continue;
     const st = lstatOrUndefined(at);
     if (!st) {
       mkdirSync(at, { mode: 0o700 });
-      created.add(sofar);
+      tree.created.add(sofar);
     } else if (st.isSymbolicLink()) {
       throw badZip(`Zip entry "${entry}" is inside the symlink "${sofar}"; entries cannot be written through links.`);
     } else if (!st.isDirectory()) {
       throw badZip(`Zip entry "${entry}" needs "${sofar}" to be a folder, but the zip has it as a file.`);
     }
+    tree.dirs.add(sofar);
   }
   return at;
 }
@@ -182,6 +194,41 @@ function streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: { left: num
   });
 }
 
+/** Entries up to this size are inflated in one synchronous call (a stream per small file costs ~1 ms under load). */
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+
+/**
+ * An entry's bytes read straight from the zip and inflated at once, for small
+ * entries only: the output is capped at the declared size + 1, so a lying
+ * size costs at most SMALL_ENTRY_BYTES of memory before it is refused.
+ */
+function readSmallEntry(zipBytes: Buffer, entry: yauzl.Entry): Buffer {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > zipBytes.length || zipBytes.readUInt32LE(at) !== 0x04034b50) throw new Error(`invalid local file header for ${entry.fileName}`);
+  const start = at + 30 + zipBytes.readUInt16LE(at + 26) + zipBytes.readUInt16LE(at + 28);
+  if (start + entry.compressedSize > zipBytes.length) throw new Error(`${entry.fileName} is truncated`);
+  const raw = zipBytes.subarray(start, start + entry.compressedSize);
+  if (entry.isEncrypted()) throw new Error(`${entry.fileName} is encrypted`);
+  let data: Buffer;
+  if (entry.compressionMethod === 0) data = raw;
+  else if (entry.compressionMethod === 8) data = inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize + 1 });
+  else throw new Error(`unsupported compression method: ${entry.compressionMethod}`);
+  if (data.length !== entry.uncompressedSize) throw new Error(`${entry.fileName} holds ${data.length} bytes, not the ${entry.uncompressedSize} it declares`);
+  return data;
+}
+
+/** Calls `sink` with the entry's bytes, counting them against `budget`: at once when small, else streamed. */
+async function readEntry(zipBytes: Buffer, zip: yauzl.ZipFile, entry: yauzl.Entry, budget: { left: number; max: number }, sink: (chunk: Buffer) => void): Promise<void> {
+  if (entry.uncompressedSize > SMALL_ENTRY_BYTES || entry.compressedSize > SMALL_ENTRY_BYTES) {
+    await streamEntry(zip, entry, budget, sink);
+    return;
+  }
+  const data = readSmallEntry(zipBytes, entry);
+  budget.left -= data.length;
+  if (budget.left < 0) throw tooBig(budget.max);
+  sink(data);
+}
+
 /** yauzl's events as a pull API, so extraction can await each step. */
 function entryReader(zip: yauzl.ZipFile): () => Promise<yauzl.Entry | undefined> {
   let waiting: { resolve: (e: yauzl.Entry | undefined) => void; reject: (err: Error) => void } | undefined;
@@ -230,7 +277,8 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
     if (zip.entryCount > limits.maxEntries) throw badZip(`The package has more than ${limits.maxEntries} entries.`);
     mkdirSync(dest, { recursive: true, mode: 0o700 });
     const budget = { left: limits.maxBytes, max: limits.maxBytes };
-    const created = new Set<string>();
+    if (readdirSync(dest).length > 0) throw new Error(`${dest} is not empty`); // what the tree knows holds only for a new folder
+    const tree: Tree = { root: dest, created: new Set(), dirs: new Set(), files: new Set() };
     const dirModes = new Map<string, number>();
     /** Links wait until every file is written, so no entry is ever written through one. */
     const links = new Map<string, string>();
@@ -238,7 +286,7 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
     for (let entry = await next(); entry; entry = await next()) {
       const info = describe(entry);
       if (info.isDir) {
-        if (info.name !== '.') realDir(dest, info.name, entry.fileName, created);
+        if (info.name !== '.') realDir(tree, info.name, entry.fileName);
         dirModes.set(info.name, info.mode);
         continue;
       }
@@ -246,18 +294,18 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
       if (budget.left < entry.uncompressedSize) throw tooBig(limits.maxBytes); // declared too big: refused before writing
       if (info.isSymlink) {
         const parts: Buffer[] = [];
-        await streamEntry(zip, entry, budget, (c) => parts.push(c));
+        await readEntry(zipBytes, zip, entry, budget, (c) => parts.push(c));
         links.set(info.name, checkLinkTarget(info.name, Buffer.concat(parts)));
         continue;
       }
-      const path = join(realDir(dest, posix.dirname(info.name), entry.fileName, created), posix.basename(info.name));
-      const existing = lstatOrUndefined(path);
-      if (existing?.isDirectory()) throw badZip(`Zip entry "${entry.fileName}" is both a file and a folder.`);
-      if (existing) unlinkSync(path); // a repeated name: the later entry wins, as unzip does
+      const path = join(realDir(tree, posix.dirname(info.name), entry.fileName), posix.basename(info.name));
+      if (tree.dirs.has(info.name)) throw badZip(`Zip entry "${entry.fileName}" is both a file and a folder.`);
+      if (tree.files.has(info.name)) unlinkSync(path); // a repeated name: the later entry wins, as unzip does
+      tree.files.add(info.name);
       // O_EXCL|O_NOFOLLOW: the file is new, never an existing link's target.
       const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       try {
-        await streamEntry(zip, entry, budget, (chunk) => {
+        await readEntry(zipBytes, zip, entry, budget, (chunk) => {
           for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
         });
         fchmodSync(fd, info.mode);
@@ -266,8 +314,8 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
       }
     }
     for (const [name, target] of links) {
-      const parent = realDir(dest, posix.dirname(name), name, created);
-      if (lstatOrUndefined(join(parent, posix.basename(name)))) throw badZip(`Zip entry "${name}" is both a symlink and a file or folder.`);
+      const parent = realDir(tree, posix.dirname(name), name);
+      if (tree.dirs.has(name) || tree.files.has(name)) throw badZip(`Zip entry "${name}" is both a symlink and a file or folder.`);
       symlinkSync(target, join(parent, posix.basename(name)));
     }
     for (const name of links.keys()) {
@@ -278,7 +326,7 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
     }
     // Folders get their modes last (deepest first), so a read-only folder was still writable while filling it.
     // The owner (the workbench) always keeps rwx: the function is never the owner, so this shows it nothing more.
-    for (const name of created) if (!dirModes.has(name)) dirModes.set(name, DEFAULT_DIR_MODE);
+    for (const name of tree.created) if (!dirModes.has(name)) dirModes.set(name, DEFAULT_DIR_MODE);
     if (!dirModes.has('.')) dirModes.set('.', DEFAULT_DIR_MODE);
     for (const [name, mode] of [...dirModes].sort((a, b) => b[0].split('/').length - a[0].split('/').length)) {
       chmodSync(join(dest, name), mode | 0o700);
