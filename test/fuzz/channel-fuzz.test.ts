@@ -291,7 +291,7 @@ describe('host side of the init channel', () => {
       }
       const fatalLength = r.chance(5);
       if (fatalLength) chunks.push(badLength(r), validFrame(r).bytes); // nothing after it counts
-      let stream = Buffer.concat(chunks);
+      let stream: Buffer = Buffer.concat(chunks);
 
       if (r.chance(30)) {
         // Mutated: no promise about what decodes, only that nothing breaks.
