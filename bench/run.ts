@@ -9,6 +9,12 @@ import { LeanClient, invokeRequest } from './http-client.js';
 import { startServer, removeDir, type RunningServer } from '../test/helpers/server.js';
 import { createFunction } from '../test/helpers/lambda.js';
 import { docker, environments } from '../test/helpers/workbench.js';
+import { signedFetch, signHeaders } from '../test/helpers/signed-fetch.js';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiGuard, type AuthMode } from '../main/server/auth/guard.js';
+import { loadOrCreateCredentials } from '../main/server/auth/credentials.js';
+import { MAX_SYNC_PAYLOAD, readBody } from '../main/server/http-util.js';
 
 const WARM_N = Number(process.env.BENCH_WARM_N ?? 5000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_S ?? 5);
@@ -39,7 +45,7 @@ async function timedInvoke(client: LeanClient, req: Buffer): Promise<number> {
 
 async function warmLatency(server: RunningServer): Promise<void> {
   const client = await LeanClient.open(server.port);
-  const req = invokeRequest('bench-hello', '{"n":1}');
+  const req = await invokeRequest('bench-hello', '{"n":1}');
   // The first invoke takes the ready sandbox and a new one is created in the background (container,
   // /tmp disk, init): let that finish, so the figure is the steady warm path, not a race with dockerd.
   await timedInvoke(client, req);
@@ -52,14 +58,91 @@ async function warmLatency(server: RunningServer): Promise<void> {
   emit('warm_invoke_latency_c1', { runtime: 'nodejs20.x', memory_mb: WARM_MEMORY_MB, p50_ms: round(percentile(samples, 50)), p99_ms: round(percentile(samples, 99)), n: WARM_N });
 }
 
+/**
+ * What the API's auth checks cost on the warm path: the same warm invoke on
+ * three workbenches (`--auth off`, default, strict), sampled in turn so the
+ * machine's load falls on all three alike.
+ */
+async function authCost(defaultServer: RunningServer): Promise<void> {
+  const others = await Promise.all([startServer({ args: ['--auth', 'off'] }), startServer({ args: ['--auth', 'strict'] })]);
+  try {
+    const modes = [
+      { mode: 'off', server: others[0] },
+      { mode: 'default', server: defaultServer },
+      { mode: 'strict', server: others[1] },
+    ];
+    for (const m of modes.filter((m) => m.server !== defaultServer)) {
+      await createFunction(m.server.client(), { name: 'bench-hello', memory: WARM_MEMORY_MB, files: { 'index.js': 'exports.handler = async () => ({ ok: true });' } });
+    }
+    const runs = await Promise.all(
+      modes.map(async (m) => ({ ...m, client: await LeanClient.open(m.server.port), req: await invokeRequest('bench-hello', '{"n":1}', 'RequestResponse', m.server.credentials), samples: [] as number[] })),
+    );
+    for (const r of runs) await timedInvoke(r.client, r.req);
+    await new Promise((r) => setTimeout(r, 2000)); // the reserves' refills settle, as in warmLatency
+    for (let i = 0; i < 300; i++) for (const r of runs) await timedInvoke(r.client, r.req);
+    for (let i = 0; i < WARM_N; i++) for (const r of runs) r.samples.push(await timedInvoke(r.client, r.req));
+    const p50: Record<string, number> = {};
+    const figure: Record<string, unknown> = { runtime: 'nodejs20.x', n: WARM_N };
+    for (const r of runs) {
+      r.client.close();
+      r.samples.sort((a, b) => a - b);
+      p50[r.mode] = percentile(r.samples, 50);
+      figure[`${r.mode}_p50_ms`] = round(p50[r.mode]!);
+      figure[`${r.mode}_p99_ms`] = round(percentile(r.samples, 99));
+    }
+    figure.default_cost_p50_ms = round(p50.default! - p50.off!);
+    figure.strict_cost_p50_ms = round(p50.strict! - p50.off!);
+    emit('warm_invoke_latency_by_auth', figure);
+  } finally {
+    await Promise.all(others.map(async (s) => {
+      await s.stop();
+      removeDir(s.dataDir);
+    }));
+  }
+}
+
+/**
+ * The guard's own time per warm Invoke request, in process: a real signed
+ * request as Node's HTTP parser delivers it, checked again and again. The
+ * end-to-end figures above carry the machine's noise (tens of µs); this one
+ * isolates what the checks add.
+ */
+async function authCheckCost(dataDir: string): Promise<void> {
+  const credentials = loadOrCreateCredentials(dataDir);
+  const N = WARM_N * 20;
+  const micros: Record<string, number> = {};
+  const server = createServer((req, res) => {
+    void (async () => {
+      await readBody(req, MAX_SYNC_PAYLOAD); // read once, as the invoke handler does anyway
+      for (const mode of ['off', 'default', 'strict'] as AuthMode[]) {
+        const guard = new ApiGuard({ mode, credentials });
+        const check = (r: IncomingMessage) => guard.admit(r, { operation: 'InvokeFunction', bodyLimit: MAX_SYNC_PAYLOAD });
+        for (let i = 0; i < 1000; i++) await check(req);
+        const t0 = hr();
+        for (let i = 0; i < N; i++) await check(req);
+        micros[mode] = ((hr() - t0) / N) * 1000;
+      }
+      res.end();
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/2015-03-31/functions/bench-hello/invocations`);
+  const body = '{"n":1}';
+  const headers = await signHeaders('POST', url, { 'content-type': 'application/json' }, body, { credentials });
+  delete headers.host;
+  await (await fetch(url, { method: 'POST', headers, body })).arrayBuffer();
+  server.close();
+  emit('auth_check_us', { off_us: round(micros.off!, 1), default_us: round(micros.default!, 1), strict_us: round(micros.strict!, 1), n: N });
+}
+
 async function throughput(server: RunningServer): Promise<void> {
   const conc = 10;
   const clients = await Promise.all(Array.from({ length: conc }, () => LeanClient.open(server.port)));
   // Warm ten envs: ten concurrent invokes that each hold their env briefly.
-  const hold = invokeRequest('bench-hello', '{"holdMs":300}');
+  const hold = await invokeRequest('bench-hello', '{"holdMs":300}');
   await Promise.all(clients.map((c) => c.request(hold)));
   const envs = (await environments(server.url, 'bench-hello')).length;
-  const req = invokeRequest('bench-hello', '{"n":1}');
+  const req = await invokeRequest('bench-hello', '{"n":1}');
   let count = 0;
   const until = hr() + THROUGHPUT_SECONDS * 1000;
   const start = hr();
@@ -107,7 +190,7 @@ async function asyncQueue(server: RunningServer): Promise<void> {
   const N = Number(process.env.BENCH_ASYNC_N ?? 10_000);
   await createFunction(server.client(), { name: 'bench-noop', memory: WARM_MEMORY_MB, files: { 'index.js': 'exports.handler = async () => null;' } });
   const clients = await Promise.all(Array.from({ length: 10 }, () => LeanClient.open(server.port)));
-  const req = invokeRequest('bench-noop', '{"n":1}', 'Event');
+  const req = await invokeRequest('bench-noop', '{"n":1}', 'Event');
   let sent = 0;
   const start = hr();
   await Promise.all(
@@ -123,7 +206,7 @@ async function asyncQueue(server: RunningServer): Promise<void> {
   clients.forEach((c) => c.close());
   emit('async_accept_c10', { invokes_per_s: Math.round(N / acceptSeconds), n: N, durable: 'committed to SQLite (WAL, group commit) before its 202' });
   for (;;) {
-    const stats = (await (await fetch(`${server.url}/_workbench/async`)).json()) as { pending: number; inFlight: number };
+    const stats = (await (await signedFetch(`${server.url}/_workbench/async`)).json()) as { pending: number; inFlight: number };
     if (stats.pending === 0 && stats.inFlight === 0) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -140,8 +223,10 @@ async function functionUrlLatency(server: RunningServer): Promise<void> {
     files: { 'index.js': "exports.handler = async (e) => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'hello ' + e.rawPath });" },
   });
   const { FunctionUrl } = await server.client().send(new CreateFunctionUrlConfigCommand({ FunctionName: 'bench-url', AuthType: 'NONE' }));
-  const host = new URL(FunctionUrl!).host;
-  const client = await LeanClient.open(server.port);
+  const fnUrl = new URL(FunctionUrl!);
+  const host = fnUrl.host;
+  // Function URLs have a listener of their own, apart from the API's origin.
+  const client = await LeanClient.open(Number(fnUrl.port));
   const req = Buffer.from(`GET /bench?n=1 HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: bench\r\n\r\n`);
   const once = async () => {
     const t0 = hr();
@@ -163,7 +248,7 @@ async function coldStarts(runtime: string, handler: string, files: Record<string
   try {
     await createFunction(server.client(), { name: 'cold', runtime, handler, files });
     const client = await LeanClient.open(server.port);
-    const req = invokeRequest('cold', '{}');
+    const req = await invokeRequest('cold', '{}');
     await timedInvoke(client, req); // builds the image on a first run
     const n = ready ? COLD_N : Math.ceil(COLD_N / 3);
     const samples: number[] = [];
@@ -199,6 +284,8 @@ async function main(): Promise<void> {
       files: { 'index.js': 'exports.handler = async (e) => { if (e.holdMs) await new Promise((r) => setTimeout(r, e.holdMs)); return { ok: true }; };' },
     });
     await warmLatency(server);
+    await authCost(server);
+    await authCheckCost(server.dataDir);
     await throughput(server);
     await envOverhead(server);
     await asyncQueue(server);

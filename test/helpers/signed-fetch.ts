@@ -25,13 +25,16 @@ export function credentialsFor(url: string): Credentials {
 }
 
 /** node:crypto in the shape the signer wants (a hash, or an HMAC when given a secret). */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData) => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
+
 class Sha256 {
   private readonly h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: SourceData) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
+  update(data: SourceData): void {
+    this.h.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.h.digest();

@@ -4,6 +4,7 @@
 // what the AWS SDKs, botocore and the AWS CLI sign for a non-S3 service
 // (paths normalised and URI-encoded twice, query decoded and re-encoded,
 // payload hash over the body).
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -44,8 +45,21 @@ function uriEncode(s: string, keepSlash: boolean): string {
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
 }
 
+/** Canonical forms of recent paths: a warm client calls the same few again and again. */
+const canonicalPaths = new Map<string, string>();
+
 /** The path with `.`/`..`/empty segments removed, then encoded once more (the SDKs' and botocore's double encoding). */
 export function canonicalPath(rawPath: string): string {
+  let canonical = canonicalPaths.get(rawPath);
+  if (canonical === undefined) {
+    canonical = normalizeAndEncode(rawPath);
+    if (canonicalPaths.size >= 256) canonicalPaths.clear();
+    canonicalPaths.set(rawPath, canonical);
+  }
+  return canonical;
+}
+
+function normalizeAndEncode(rawPath: string): string {
   const out: string[] = [];
   for (const seg of rawPath.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -85,7 +99,11 @@ function canonicalHeaderValue(req: IncomingMessage, name: string): string {
   return values.map((v) => v.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim()).join(',');
 }
 
-export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+/** One-shot crypto.hash (Node ≥ 20.12) is about twice as fast as a Hash object on the warm path. */
+const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: Buffer | string, encoding: 'hex') => string }).hash;
+export const sha256Hex: (data: Buffer | string) => string = oneShot
+  ? (data) => oneShot('sha256', data, 'hex')
+  : (data) => createHash('sha256').update(data).digest('hex');
 
 /**
  * Derived signing keys, per secret and scope: the four HMACs change once a
