@@ -108,17 +108,19 @@ function sameToken(a: string, b: string): boolean {
 
 /**
  * Whether the peer of `socket` (an accepted channel connection) is a socket
- * held by process `pid`. Node has no SO_PEERCRED; `ss` (sock_diag) gives the
+ * held by process `pidOf` (the container's init). Node has no SO_PEERCRED; `ss` (sock_diag) gives the
  * peer's inode and /proc/<pid>/fd the inodes the init holds. Needs root
  * (the init is not dumpable); undefined where it cannot tell.
  */
-async function peerHeldBy(socket: Socket, pid: number): Promise<boolean | undefined> {
+async function peerHeldBy(socket: Socket, pidOf: Promise<number | undefined>): Promise<boolean | undefined> {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
   if (fd === undefined || fd < 0) return undefined;
   try {
     const local = readlinkSync(`/proc/self/fd/${fd}`).match(/^socket:\[(\d+)\]$/)?.[1];
     if (!local) return undefined;
-    const { stdout } = await run('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 });
+    // Spawning ss costs tens of ms on a busy machine: it runs while the container's pid is still being read.
+    const [{ stdout }, pid] = await Promise.all([run('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 }), pidOf]);
+    if (!pid) return undefined;
     // `u_str ESTAB 0 0 /path/host.sock <inode> * <peer inode>`: the inodes end the row (a path may hold spaces).
     const peer = stdout
       .split('\n')
@@ -218,10 +220,8 @@ export class DockerSandbox {
         channel.once('message', async (m: InitMessage) => {
           if (m.type !== 'hello') return refuse(`first frame was ${m.type}, not HELLO`);
           if (!sameToken(m.token, token)) return refuse('wrong channel token');
-          if (asRoot) {
-            const initPidNow = await pid;
-            const fromInit = initPidNow ? await peerHeldBy(socket, initPidNow) : undefined;
-            if (fromInit === false) return refuse(`peer is not the container's init (pid ${initPidNow})`);
+          if (asRoot && (await peerHeldBy(socket, pid)) === false) {
+            return refuse(`peer is not the container's init (pid ${await pid})`);
           }
           if (channel.isClosed || settled) return refuse('closed before it was accepted');
           settled = true;
