@@ -289,6 +289,26 @@ describe('AuditTrail masking', () => {
     expect(entry.caller).toEqual(SDK);
   });
 
+  it('keeps who really called (verified key, UI session, refused with origin and host), bounds header-sized strings, drops anything else', () => {
+    const dir = freshDir();
+    const trail = new AuditTrail(openAt(dir));
+    const verified = trail.append({ operation: 'CreateFunction', parameters: { FunctionName: 'a' }, caller: { type: 'sdk', accessKeyId: 'LWBKABCDEFGHIJKLMNOP', verified: true }, result: 'success' });
+    expect(verified.caller).toEqual({ type: 'sdk', accessKeyId: 'LWBKABCDEFGHIJKLMNOP', verified: true });
+    const ui = trail.append({ operation: 'PublishVersion', parameters: { FunctionName: 'a' }, caller: { type: 'ui', sessionId: 's-1' }, result: 'success' });
+    expect(ui.caller).toEqual({ type: 'ui', sessionId: 's-1' });
+    const hostile = 'x'.repeat(10_000);
+    const refused = trail.append({
+      operation: 'CreateFunction',
+      parameters: { FunctionName: 'pwned' },
+      caller: { type: 'refused', origin: 'https://evil.example', host: hostile, userAgent: hostile, cookie: 'c' } as AuditCaller,
+      result: 'error',
+      errorCode: 'AccessDeniedException',
+    });
+    expect(refused.caller).toEqual({ type: 'refused', origin: 'https://evil.example', host: 'x'.repeat(256), userAgent: 'x'.repeat(256) });
+    expect(refused.errorCode).toBe('AccessDeniedException');
+    expect(new AuditTrail(openAt(dir)).verify()).toEqual({ intact: true, count: 3 });
+  });
+
   it.each([
     ['password', true], ['DB_PASSWORD', true], ['apiKey', true], ['API_KEY', true], ['privateKey', true], ['x-auth-token', true],
     ['SecretAccessKey', true], ['clientSecret', true], ['Authorization', true], ['credentials', true],
