@@ -2,7 +2,7 @@
 // integration against real Docker, real AWS clients) and end with one plain
 // summary line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup } from './setup.mjs';
 
@@ -23,6 +23,9 @@ if (existsSync(join(ROOT, 'node_modules', 'electron', 'electron.d.ts'))) {
 
 mkdirSync(join(ROOT, '.lwb'), { recursive: true });
 const results = join(ROOT, '.lwb', 'test-results.json');
+// The escape suite (test/escape) rebuilds its report from per-file records: start from none.
+const escapeReport = join(ROOT, '.lwb', 'escape-report.md');
+for (const stale of [join(ROOT, '.lwb', 'escape'), escapeReport, join(ROOT, '.lwb', 'escape-report.json')]) rmSync(stale, { recursive: true, force: true });
 const code = step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)]);
 
 if (existsSync(results)) {
@@ -30,4 +33,6 @@ if (existsSync(results)) {
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 }
+// The escape suite's report goes into the log (CI shows each attack and what was observed).
+if (existsSync(escapeReport)) process.stdout.write(`\n${readFileSync(escapeReport, 'utf8')}\n`);
 process.exit(code);
