@@ -2,11 +2,11 @@
 // escape the root and symlinks that point outside are refused, nothing is
 // ever written through a link, sizes are counted as bytes are written, and
 // files keep the modes the zip gives them.
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, constants as zc } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CodeStore, checkEntryName, extractZip, MAX_UNZIPPED_BYTES } from '../../main/engine/control/code-store.js';
 import { makeZip, rawZip } from '../helpers/zip.js';
 
@@ -23,8 +23,12 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 /** A store two levels below a folder of its own, so anything written around it shows. */
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function isolatedStore() {
   const top = mkdtempSync(join(tmpdir(), 'lwb-code-'));
+  made.push(top);
   const root = join(top, 'data', 'code');
   mkdirSync(root, { recursive: true });
   return { top, root, store: new CodeStore(root) };
@@ -52,7 +56,7 @@ describe('checkEntryName', () => {
 
 describe('CodeStore', () => {
   it('stores a package once by content and keeps execute bits and inner symlinks', async () => {
-    const store = new CodeStore(mkdtempSync(join(tmpdir(), 'lwb-code-')));
+    const { store } = isolatedStore();
     const zip = await makeZip({
       'bootstrap': { content: '#!/bin/sh\n', mode: 0o100755 },
       'lib/data.txt': 'data',
@@ -70,12 +74,12 @@ describe('CodeStore', () => {
   });
 
   it('refuses something that is not a zip, with a code', async () => {
-    const store = new CodeStore(mkdtempSync(join(tmpdir(), 'lwb-code-')));
+    const { store } = isolatedStore();
     await expect(store.put(Buffer.from('not a zip at all'))).rejects.toMatchObject({ code: 'InvalidParameterValueException' });
   });
 
   it('refuses an empty zip as AWS does', async () => {
-    const store = new CodeStore(mkdtempSync(join(tmpdir(), 'lwb-code-')));
+    const { store } = isolatedStore();
     await expect(store.put(rawZip([]))).rejects.toMatchObject({ code: 'InvalidParameterValueException', message: 'Uploaded file must be a non-empty zip' });
   });
 });
@@ -163,6 +167,26 @@ describe('size and entry caps', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 1024 * 1024);
     expect(statSync(join(root, 'x', 'bomb')).size).toBeLessThanOrEqual(1000);
+  });
+
+  it('a large entry is streamed to disk byte-exact; a large lying one stops at its declared size', async () => {
+    const { root } = isolatedStore();
+    const big = Buffer.alloc(3 * 1024 * 1024, 'lambda');
+    expect(await extractZip(rawZip([{ name: 'big.bin', data: big }]), join(root, 'ok'))).toBe(big.length);
+    expect(readFileSync(join(root, 'ok', 'big.bin')).equals(big)).toBe(true);
+    const rss = process.memoryUsage().rss;
+    const liar = rawZip([{ name: 'bomb', compressed: zeroBomb(200), data: Buffer.alloc(0), declaredSize: 2 * 1024 * 1024, crc: 0 }]);
+    await expect(extractZip(liar, join(root, 'bomb'))).rejects.toMatchObject({ code: 'InvalidParameterValueException' });
+    expect(statSync(join(root, 'bomb', 'bomb')).size).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('the streaming path counts written bytes against the cap as the in-memory one does', async () => {
+    const { root } = isolatedStore();
+    const entries = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}`, data: Buffer.alloc(300, i) }));
+    await expect(extractZip(rawZip(entries), join(root, 's'), { maxBytes: 1000, maxEntries: 10, inMemoryBytes: 0 })).rejects.toThrow('Unzipped size must be smaller than 1000 bytes');
+    expect(await extractZip(rawZip(entries), join(root, 't'), { maxBytes: 1500, maxEntries: 10, inMemoryBytes: 0 })).toBe(1500);
+    expect(readFileSync(join(root, 't', 'f4')).equals(Buffer.alloc(300, 4))).toBe(true);
   });
 
   it('an honest entry over 250 MB is refused before a byte of it is written', async () => {

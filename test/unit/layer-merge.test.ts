@@ -3,14 +3,22 @@
 // are each harmless (every link points inside its own tree) used to combine
 // into a link that led out of the folder, and the next layer was then written
 // (and an existing host file deleted) through it.
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CodeStore } from '../../main/engine/control/code-store.js';
 import { makeZip } from '../helpers/zip.js';
 
 const link = (target: string) => ({ content: target, mode: 0o120777 });
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tempTop = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lwb-merge-'));
+  made.push(dir);
+  return dir;
+};
 
 /** Every path under `dir` (lstat: links are not followed). */
 function walk(dir: string, out: string[] = []): string[] {
@@ -24,7 +32,7 @@ function walk(dir: string, out: string[] = []): string[] {
 
 describe('merging layers into an env folder', () => {
   it('never writes or deletes outside the folder, whatever the layers link to', async () => {
-    const top = mkdtempSync(join(tmpdir(), 'lwb-merge-'));
+    const top = tempTop();
     const store = new CodeStore(join(top, 'store'));
     const opt = join(top, 'env', 'opt'); // as a sandbox's /opt: two levels below `top`
     mkdirSync(opt, { recursive: true });
@@ -56,7 +64,7 @@ describe('merging layers into an env folder', () => {
   });
 
   it('a later layer replaces an earlier one\'s link, file or folder by its own entry', async () => {
-    const top = mkdtempSync(join(tmpdir(), 'lwb-merge-'));
+    const top = tempTop();
     const store = new CodeStore(join(top, 'store'));
     const opt = join(top, 'opt');
     mkdirSync(join(top, 'outside'));

@@ -34,6 +34,8 @@ export interface ExtractLimits {
   /** Bytes actually written, all entries together. */
   maxBytes: number;
   maxEntries: number;
+  /** Entries up to this size are inflated in one call; larger ones are streamed. */
+  inMemoryBytes?: number;
 }
 const LAMBDA_LIMITS: ExtractLimits = { maxBytes: MAX_UNZIPPED_BYTES, maxEntries: MAX_ENTRIES };
 
@@ -45,6 +47,13 @@ export interface StoredCode {
   size: number;
   /** Bytes once extracted (AWS's 250 MB limit counts code and layers together). */
   unzippedSize: number;
+}
+
+/** Bytes extraction may still write; `max` for messages. */
+interface Budget {
+  left: number;
+  max: number;
+  inMemory: number;
 }
 
 const badZip = (message: string) => new LambdaError('InvalidParameterValueException', message);
@@ -163,7 +172,7 @@ export function resolveLink(root: string, rel: string): 'inside' | 'outside' | '
 }
 
 /** Streams an entry through `sink` chunk by chunk, counting real bytes against `budget`; nothing is buffered whole. */
-function streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: { left: number; max: number }, sink: (chunk: Buffer) => void): Promise<number> {
+function streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: Budget, sink: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) return reject(err ?? new Error('no stream'));
@@ -195,12 +204,12 @@ function streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: { left: num
 }
 
 /** Entries up to this size are inflated in one synchronous call (a stream per small file costs ~1 ms under load). */
-const SMALL_ENTRY_BYTES = 1024 * 1024;
+const IN_MEMORY_BYTES = 1024 * 1024;
 
 /**
  * An entry's bytes read straight from the zip and inflated at once, for small
  * entries only: the output is capped at the declared size + 1, so a lying
- * size costs at most SMALL_ENTRY_BYTES of memory before it is refused.
+ * size costs at most IN_MEMORY_BYTES of memory before it is refused.
  */
 function readSmallEntry(zipBytes: Buffer, entry: yauzl.Entry): Buffer {
   const at = entry.relativeOffsetOfLocalHeader;
@@ -218,8 +227,8 @@ function readSmallEntry(zipBytes: Buffer, entry: yauzl.Entry): Buffer {
 }
 
 /** Calls `sink` with the entry's bytes, counting them against `budget`: at once when small, else streamed. */
-async function readEntry(zipBytes: Buffer, zip: yauzl.ZipFile, entry: yauzl.Entry, budget: { left: number; max: number }, sink: (chunk: Buffer) => void): Promise<void> {
-  if (entry.uncompressedSize > SMALL_ENTRY_BYTES || entry.compressedSize > SMALL_ENTRY_BYTES) {
+async function readEntry(zipBytes: Buffer, zip: yauzl.ZipFile, entry: yauzl.Entry, budget: Budget, sink: (chunk: Buffer) => void): Promise<void> {
+  if (entry.uncompressedSize > budget.inMemory || entry.compressedSize > budget.inMemory) {
     await streamEntry(zip, entry, budget, sink);
     return;
   }
@@ -276,7 +285,7 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
     if (zip.entryCount === 0) throw badZip('Uploaded file must be a non-empty zip');
     if (zip.entryCount > limits.maxEntries) throw badZip(`The package has more than ${limits.maxEntries} entries.`);
     mkdirSync(dest, { recursive: true, mode: 0o700 });
-    const budget = { left: limits.maxBytes, max: limits.maxBytes };
+    const budget: Budget = { left: limits.maxBytes, max: limits.maxBytes, inMemory: limits.inMemoryBytes ?? IN_MEMORY_BYTES };
     if (readdirSync(dest).length > 0) throw new Error(`${dest} is not empty`); // what the tree knows holds only for a new folder
     const tree: Tree = { root: dest, created: new Set(), dirs: new Set(), files: new Set() };
     const dirModes = new Map<string, number>();
