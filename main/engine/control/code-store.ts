@@ -302,6 +302,7 @@ export async function extractZip(zipBytes: Buffer, dest: string, limits: Extract
       if (info.name === '.') throw badZip(`Zip entry "${entry.fileName}" is a file without a name.`);
       if (budget.left < entry.uncompressedSize) throw tooBig(limits.maxBytes); // declared too big: refused before writing
       if (info.isSymlink) {
+        if (entry.uncompressedSize > MAX_PATH_BYTES) throw badZip(`Zip entry "${info.name}" is a symlink with an empty, overlong or NUL-containing target.`);
         const parts: Buffer[] = [];
         await readEntry(zipBytes, zip, entry, budget, (c) => parts.push(c));
         links.set(info.name, checkLinkTarget(info.name, Buffer.concat(parts)));
