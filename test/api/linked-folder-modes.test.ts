@@ -2,7 +2,7 @@
 // own mode, so a 0600 root-only file is as unreadable to the function as it
 // would be on AWS (where /var/task belongs to root); symlinks are packed as
 // links and never followed out of the folder.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
@@ -44,6 +44,7 @@ async function entries(zip: Buffer): Promise<Record<string, Packed>> {
 }
 
 const folders: string[] = [];
+afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lwb-linked-modes-'));
   folders.push(dir);
@@ -87,6 +88,17 @@ describe('packing a linked folder', () => {
   });
 });
 
+describe('packing a huge linked folder', () => {
+  it('is refused at Lambda\'s 250 MB before the files are read into memory', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'index.js'), '');
+    truncateSync(join(dir, 'index.js'), 251 * 1024 * 1024); // sparse: no disk, no reading
+    const rss = process.memoryUsage().rss;
+    await expect(packFolder(dir)).rejects.toMatchObject({ code: 'InvalidParameterValueException', message: expect.stringMatching(/^Unzipped size must be smaller than 262144000 bytes/) });
+    expect(process.memoryUsage().rss - rss).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
 describe('a linked folder with a 0600 file, end to end', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -94,7 +106,6 @@ describe('a linked folder with a 0600 file, end to end', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   });
 
   const reader = `const fs = require('fs');

@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, rea
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import yazl from 'yazl';
 import { invalidParameter } from '../errors.js';
+import { MAX_ENTRIES, MAX_UNZIPPED_BYTES } from './code-store.js';
 import { parseFunctionName, type FunctionRegistry } from './functions.js';
 
 const DEBOUNCE_MS = 300;
@@ -32,9 +33,13 @@ const inside = (realRoot: string, real: string) => {
 export async function packFolder(root: string): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   const realRoot = realpathSync.native(root);
+  // Lambda's limits, checked while walking: a folder of gigabytes is refused before it is read into memory.
+  let bytes = 0;
+  let entries = 0;
   const walk = (dir: string, rel: string) => {
     for (const name of readdirSync(dir).sort()) {
       if (SKIPPED.has(name)) continue;
+      if (++entries > MAX_ENTRIES) throw invalidParameter(`The linked folder holds more than ${MAX_ENTRIES} files and folders.`);
       const path = join(dir, name);
       const entry = rel ? `${rel}/${name}` : name;
       const st = lstatSync(path);
@@ -45,6 +50,8 @@ export async function packFolder(root: string): Promise<Buffer> {
         zip.addEmptyDirectory(entry, { mtime: FIXED_DATE, mode: 0o040000 | (st.mode & 0o777) });
         walk(path, entry);
       } else if (st.isFile()) {
+        bytes += st.size;
+        if (bytes > MAX_UNZIPPED_BYTES) throw invalidParameter(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes (the linked folder holds more).`);
         const file = readOwnFile(realRoot, path, entry);
         zip.addBuffer(file.data, entry, { mtime: FIXED_DATE, mode: 0o100000 | (file.mode & 0o777) });
       }
