@@ -8,7 +8,7 @@
 // must resolve inside the tree, and sizes are counted as bytes are written.
 // Whatever later copies a tree (place, a layer merge) copies links as links
 // and never descends into or deletes through one.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync,
   readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync, type Stats,
@@ -377,7 +377,7 @@ export class CodeStore {
     const final = this.dir(key);
     const code = (unzippedSize: number): StoredCode => ({ sha256: digest.toString('base64'), key, size: zipBytes.length, unzippedSize });
     if (existsSync(final)) return code(this.unzippedSize(key));
-    const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
+    const tmp = `${final}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`; // two uploads of the same bytes never share one
     let unzipped: number;
     try {
       unzipped = await extractZip(zipBytes, tmp);
