@@ -78,6 +78,15 @@ describe('CodeStore', () => {
     await expect(store.put(Buffer.from('not a zip at all'))).rejects.toMatchObject({ code: 'InvalidParameterValueException' });
   });
 
+  it('two uploads of the same bytes at once both succeed, into one stored tree', async () => {
+    const { store, root } = isolatedStore();
+    const zip = await makeZip({ 'index.js': 'x', 'lib/a.js': 'a' });
+    const [a, b, c] = await Promise.all([store.put(zip), store.put(zip), store.put(zip)]);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(readdirSync(root).sort()).toEqual([a.key, `${a.key}.size`, `${a.key}.zip`]);
+  });
+
   it('refuses an empty zip as AWS does', async () => {
     const { store } = isolatedStore();
     await expect(store.put(rawZip([]))).rejects.toMatchObject({ code: 'InvalidParameterValueException', message: 'Uploaded file must be a non-empty zip' });
