@@ -101,6 +101,10 @@ async function serve(argv: string[]): Promise<void> {
   if (authMode === 'off') {
     say('\n!!! WARNING: --auth off: ANY web page you visit and any local process can create, change and invoke functions');
     say('!!! and read their code through this workbench. Use it only to measure what the checks cost, never for work.\n');
+  } else {
+    say(authMode === 'strict'
+      ? `[serve] auth strict: only requests signed with the workbench's keys are served (lwb credentials --data-dir ${engine.options.dataDir})`
+      : '[serve] auth default: SigV4-signed requests (any keys) from loopback names; pages of other origins are refused');
   }
   const workbench = workbenchViews(engine);
   const api = new LambdaApi({

@@ -5,7 +5,7 @@
 // workbench's own keys in strict mode, where other keys, a tampered body and
 // an old signature are refused with AWS's codes.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { makeZip } from '../helpers/zip.js';
 import { AWS_CLI, awsCliAs, awsCliEnv } from '../helpers/aws-cli.js';
 import { signedFetch, signHeaders, type Credentials } from '../helpers/signed-fetch.js';
 import { REFUSAL_BURST, REFUSAL_REFILL_MS } from '../../main/server/auth/refusals.js';
+import { writeAwsProfile } from '../../main/server/auth/credentials.js';
 
 const run = promisify(execFile);
 const OTHER: Credentials = { accessKeyId: 'AKIAOTHERPERSON00000', secretAccessKey: 'not-the-workbench-secret-at-all-0000000' };
@@ -199,14 +200,19 @@ describe('strict mode: only the workbench\'s own keys', () => {
     await createFunction(strict.client(), { name: 'echo', files: HANDLER });
   });
 
-  it('keys made on first start: 0600 in the data dir, shown by `lwb credentials`', async () => {
+  it('keys made on first start: 0600 in the data dir, shown by `lwb credentials`; a bad --auth is a usage error', async () => {
     const file = join(strict.dataDir, 'credentials.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(strict.workbenchCredentials.accessKeyId).toMatch(/^LWBK[A-Z2-7]{16}$/);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'credentials', '--data-dir', strict.dataDir], { cwd: REPO });
-    expect(stdout).toBe(`AWS_ACCESS_KEY_ID=${strict.workbenchCredentials.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${strict.workbenchCredentials.secretAccessKey}\n`);
-    const help = await run(process.execPath, ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'credentials', '--help'], { cwd: REPO });
+    const lwb = (...args: string[]) => run(process.execPath, ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), ...args], { cwd: REPO });
+    const [shown, help, badMode] = await Promise.all([
+      lwb('credentials', '--data-dir', strict.dataDir),
+      lwb('credentials', '--help'),
+      lwb('serve', '--auth', 'none').catch((err) => err as { code: number; stderr: string }),
+    ]);
+    expect(shown.stdout).toBe(`AWS_ACCESS_KEY_ID=${strict.workbenchCredentials.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${strict.workbenchCredentials.secretAccessKey}\n`);
     expect(help.stdout).toMatch(/^usage: lwb credentials .*--write-profile/s);
+    expect(badMode).toMatchObject({ code: 2, stderr: expect.stringContaining('--auth must be one of off, default, strict') });
   });
 
   it('the SDK with the workbench\'s keys works and is recorded as verified', async () => {
@@ -236,6 +242,7 @@ describe('strict mode: only the workbench\'s own keys', () => {
   it('the AWS CLI: with a profile `lwb credentials --write-profile` wrote it works; with other keys it is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-profile-'));
     const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') };
+    const refusedCli = awsCliAs(OTHER, strict.url, 'lambda', 'list-functions').then((stdout) => ({ stderr: `unexpectedly served: ${stdout}` }), (err) => err as { stderr: string });
     await run(process.execPath, ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'credentials', '--data-dir', strict.dataDir, '--write-profile', 'workbench', '--region', 'eu-west-1'], { cwd: REPO, env });
     expect(readFileSync(join(dir, 'credentials'), 'utf8')).toContain(`[workbench]\naws_access_key_id = ${strict.workbenchCredentials.accessKeyId}\n`);
     expect(readFileSync(join(dir, 'config'), 'utf8')).toBe('[profile workbench]\nregion = eu-west-1\n');
@@ -248,9 +255,7 @@ describe('strict mode: only the workbench\'s own keys', () => {
     const { stdout } = await run(AWS_CLI, ['lambda', 'list-functions', '--profile', 'workbench', '--endpoint-url', strict.url], { env: cliEnv });
     expect(JSON.parse(stdout).Functions.map((f: any) => f.FunctionName)).toContain('echo');
 
-    await expect(awsCliAs(OTHER, strict.url, 'lambda', 'list-functions')).rejects.toMatchObject({
-      stderr: expect.stringContaining('(UnrecognizedClientException) when calling the ListFunctions operation: The security token included in the request is invalid.'),
-    });
+    expect((await refusedCli).stderr).toContain('(UnrecognizedClientException) when calling the ListFunctions operation: The security token included in the request is invalid.');
   });
 
   it('boto3: the workbench\'s keys work, other keys are refused', async () => {
@@ -289,5 +294,33 @@ describe('strict mode: only the workbench\'s own keys', () => {
     const arn = encodeURIComponent('arn:aws:lambda:us-east-1:123456789012:function:echo');
     expect((await signedFetch(`${strict.url}/2015-03-31/functions/${arn}/configuration`)).status).toBe(200);
     expect((await raw(strict, 'GET', '/2015-03-31/functions', { Host: `127.0.0.1:${strict.port}` })).headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
+  });
+
+  it.each([
+    '/2015-03-31/functions/a%20b/configuration',
+    '/2015-03-31/functions/caf%C3%A9',
+    '/2015-03-31/functions/x%2Fy?Qualifier=%24LATEST',
+    '/2015-03-31/functions/echo/configuration?Qualifier=a+b&k=1&k=0&j=&x=%E2%9C%93&~=%7E',
+    '/2015-03-31/functions/echo/',
+    '/2015-03-31//functions',
+  ])('odd paths and queries signed by the SDK\'s signer verify: %s', async (path) => {
+    const res = await signedFetch(`${strict.url}${path}`);
+    expect(['MissingAuthenticationTokenException', 'IncompleteSignatureException', 'InvalidSignatureException', 'UnrecognizedClientException']).not.toContain(res.headers.get('x-amzn-errortype'));
+    expect(res.status).not.toBe(403);
+  });
+});
+
+describe('AWS CLI profiles', () => {
+  it('--write-profile keeps the other profiles and replaces its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-profile-'));
+    const env = { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') };
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '# mine\n[default]\naws_access_key_id = AKIAMINE\naws_secret_access_key = mine\n\n[wb]\naws_access_key_id = OLD\naws_secret_access_key = OLD\n[other]\nx = 1\n');
+    writeFileSync(env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
+    writeAwsProfile('wb', { accessKeyId: 'LWBKNEW', secretAccessKey: 'new-secret' }, 'us-east-1', env);
+    expect(readFileSync(env.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).toBe(
+      '# mine\n[default]\naws_access_key_id = AKIAMINE\naws_secret_access_key = mine\n\n[other]\nx = 1\n\n[wb]\naws_access_key_id = LWBKNEW\naws_secret_access_key = new-secret\n',
+    );
+    expect(readFileSync(env.AWS_CONFIG_FILE, 'utf8')).toBe('[default]\nregion = eu-west-1\n\n[profile wb]\nregion = us-east-1\n');
+    expect(() => writeAwsProfile('bad name]', { accessKeyId: 'A', secretAccessKey: 'B' }, 'us-east-1', env)).toThrow(/profile name/);
   });
 });

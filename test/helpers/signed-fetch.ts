@@ -62,8 +62,11 @@ export async function signHeaders(
     service: opts.service ?? 'lambda',
     sha256: Sha256,
   });
+  // Decoded as the server will decode what is on the wire (a raw '+' stays '+', unlike URLSearchParams).
   const query: Record<string, string | string[]> = {};
-  for (const [k, v] of url.searchParams) {
+  const decode = (x: string) => decodeURIComponent(x);
+  const pairs = url.search.slice(1).split('&').filter(Boolean).map((p) => (p.includes('=') ? [decode(p.slice(0, p.indexOf('='))), decode(p.slice(p.indexOf('=') + 1))] : [decode(p), '']));
+  for (const [k, v] of pairs as [string, string][]) {
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
