@@ -1,7 +1,7 @@
 // `lwb`: the workbench's command line. `serve` runs the engine headless with
 // the Lambda API on 127.0.0.1; more commands join as the engine grows.
 import { existsSync, readFileSync } from 'node:fs';
-import { listTemplates, renderEvent } from '../engine/events/catalog.js';
+import { findTemplate, listTemplates, renderEvent } from '../engine/events/catalog.js';
 import { SavedEvents } from '../engine/control/saved-events.js';
 import { LambdaError } from '../engine/errors.js';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { AuditTrail } from '../engine/telemetry/audit.js';
 import { Engine } from '../engine/engine.js';
 import { LambdaApi } from './lambda-api.js';
 import { parseFlags, UsageError } from './args.js';
+import { checkDataDir, explainListenError, usageOf } from './startup-checks.js';
 import { servePlaceholderUi } from './ui.js';
 import { workbenchViews } from './workbench-api.js';
 import { AUTH_MODES, type AuthMode } from './auth/guard.js';
@@ -85,8 +86,10 @@ async function serve(argv: string[]): Promise<void> {
     }
   }
   const say = (m: string) => process.stderr.write(`${m}\n`);
+  const dataDir = resolve((flags['data-dir'] as string | undefined) ?? '.lwb');
+  checkDataDir(dataDir);
   const engine = await Engine.open({
-    dataDir: resolve((flags['data-dir'] as string | undefined) ?? '.lwb'),
+    dataDir,
     keepAliveMs: flags['keepalive-ms'] as number | undefined,
     freezeAfterMs: flags['freeze-after-ms'] as number | undefined,
     forceCold: flags['force-cold'] as boolean | undefined,
@@ -114,7 +117,11 @@ async function serve(argv: string[]): Promise<void> {
     fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res),
     functionUrlPort: flags['function-url-port'] as number | undefined,
   });
-  const port = await api.listen((flags.port as number | undefined) ?? 9000);
+  const wanted = (flags.port as number | undefined) ?? 9000;
+  const port = await api.listen(wanted).catch(async (err) => {
+    await engine.close();
+    throw explainListenError(err, { api: wanted, functionUrls: flags['function-url-port'] as number | undefined });
+  });
   process.stdout.write(`Lambda API listening on http://127.0.0.1:${port}\nFunction URLs on ${api.functionUrls.baseUrl}\n`);
 
   let stopping = false;
@@ -235,6 +242,19 @@ function dataDirOf(flags: Record<string, unknown>): string {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  // Every command answers --help (before its flags are parsed: `--help` is not a value).
+  if (command && command !== 'help' && command !== '--help' && (rest.includes('--help') || rest.includes('-h'))) {
+    // `events generate <source> <type> --help`: that template's parameters.
+    const [sub, source, type] = rest;
+    if (command === 'events' && sub === 'generate' && source && type && !source.startsWith('-') && !type.startsWith('-')) {
+      const t = findTemplate(source, type);
+      const lines = t.params.map((p) => `  --${p.name} <${p.choices ? p.choices.join('|') : p.type}>  ${p.description} (default ${JSON.stringify(p.default)})`);
+      process.stdout.write(`usage: lwb events generate ${source} ${type} [--<param> <value> ...]${t.batch ? ' [--records N]' : ''}\n\n${t.description}\n\n${lines.join('\n') || '  (no parameters)'}\n`);
+      return;
+    }
+    process.stdout.write(usageOf(USAGE, command));
+    return;
+  }
   switch (command) {
     case 'serve':
       return serve(rest);
