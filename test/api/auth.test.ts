@@ -275,6 +275,18 @@ describe('strict mode: only the workbench\'s own keys', () => {
     expect(await functionNames(strict)).not.toContain('pwned');
   });
 
+  it('hostile but well-formed headers get a 403 in AWS\'s shape, never a 5xx', async () => {
+    const now = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const auth = (signed: string) =>
+      `AWS4-HMAC-SHA256 Credential=${strict.workbenchCredentials.accessKeyId}/${now.slice(0, 8)}/us-east-1/lambda/aws4_request, SignedHeaders=${signed}, Signature=${'0'.repeat(64)}`;
+    const base = { Host: `127.0.0.1:${strict.port}`, 'X-Amz-Date': now };
+    expectRefused(await raw(strict, 'POST', '/2015-03-31/functions', { ...base, Authorization: auth('__proto__;constructor;host') }, createBody), 'InvalidSignatureException');
+    expectRefused(await raw(strict, 'GET', '/2015-03-31/functions', { ...base, Authorization: auth('x-amz-date') }), 'IncompleteSignatureException');
+    expectRefused(await raw(strict, 'GET', '/2015-03-31/functions', { ...base, 'X-Amz-Date': 'yesterday', Authorization: auth('host') }), 'IncompleteSignatureException');
+    expectRefused(await raw(strict, 'GET', '/2015-03-31/functions', { ...base, Authorization: auth('host').replace(now.slice(0, 8), '20000101') }), 'InvalidSignatureException');
+    expect(await functionNames(strict)).not.toContain('pwned');
+  });
+
   it('a signature outside AWS\'s 15-minute window: "Signature expired" / "Signature not yet current"', async () => {
     const at = (minutes: number) => signedFetch(`${strict.url}/2015-03-31/functions`, { sign: { signingDate: new Date(Date.now() + minutes * 60_000) } });
     const old = await at(-16);

@@ -21,7 +21,7 @@ export interface SigV4Header {
 }
 
 const HEADER_RE =
-  /^AWS4-HMAC-SHA256 +Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request *, *SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+)*) *, *Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 +Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request *, *SignedHeaders=([a-z0-9!#$%&'*+.^_`|~-]+(?:;[a-z0-9!#$%&'*+.^_`|~-]+)*) *, *Signature=([0-9a-f]{64})$/;
 
 /** The parts of a well-formed SigV4 `Authorization` header, or undefined when it has not that form. */
 export function parseSigV4(authorization: string | undefined): SigV4Header | undefined {
@@ -94,8 +94,9 @@ export function canonicalQuery(rawQuery: string): string {
 }
 
 function canonicalHeaderValue(req: IncomingMessage, name: string): string {
-  const values = req.headersDistinct[name];
-  if (!values) return '';
+  // Names come from the client: `__proto__` or `constructor` must not reach an inherited property.
+  const values = Object.hasOwn(req.headersDistinct, name) ? req.headersDistinct[name] : undefined;
+  if (!Array.isArray(values)) return '';
   return values.map((v) => v.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim()).join(',');
 }
 
