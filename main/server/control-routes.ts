@@ -289,7 +289,8 @@ export function controlRoutes(engine: Engine): Route[] {
             ConcurrentExecutions: engine.concurrency.accountLimit,
             UnreservedConcurrentExecutions: engine.concurrency.unreserved(),
           },
-          AccountUsage: { TotalCodeSize: usage.codeBytes, FunctionCount: usage.functions },
+          // AWS counts function and layer code alike.
+          AccountUsage: { TotalCodeSize: usage.codeBytes + engine.layers.totalCodeSize(), FunctionCount: usage.functions },
         });
       },
     },
@@ -323,6 +324,8 @@ function eventInvokeConfigRoutes(engine: Engine): Route[] {
   ];
 }
 
+const layerFilter = (q: URLSearchParams) => ({ runtime: q.get('CompatibleRuntime') ?? undefined, architecture: q.get('CompatibleArchitecture') ?? undefined });
+
 /** PublishLayerVersion, GetLayerVersion(ByArn), ListLayerVersions, ListLayers, DeleteLayerVersion. */
 function layerRoutes(engine: Engine): Route[] {
   const layers = engine.layers;
@@ -341,7 +344,7 @@ function layerRoutes(engine: Engine): Route[] {
       op: 'ListLayerVersions',
       method: 'GET',
       path: p('/2018-10-31/layers/([^/]+)/versions'),
-      handle: ({ res, params }) => sendJson(res, 200, { LayerVersions: layers.listVersions(params[0]!) }),
+      handle: ({ res, params, query }) => sendJson(res, 200, layers.listVersions(params[0]!, layerFilter(query), query.get('Marker') ?? undefined, maxItems(query))),
     },
     {
       op: 'GetLayerVersion',
@@ -364,7 +367,7 @@ function layerRoutes(engine: Engine): Route[] {
       path: p('/2018-10-31/layers'),
       handle: ({ res, query }) => {
         // GetLayerVersionByArn is the same path with find=LayerVersion&Arn=….
-        if (query.get('find') !== 'LayerVersion') return sendJson(res, 200, { Layers: layers.list() });
+        if (query.get('find') !== 'LayerVersion') return sendJson(res, 200, layers.list(layerFilter(query), query.get('Marker') ?? undefined, maxItems(query)));
         const [record] = layers.resolveArns([query.get('Arn') ?? '']);
         sendJson(res, 200, record!.view);
       },

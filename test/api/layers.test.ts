@@ -1,7 +1,7 @@
 // Layers: published versions a function mounts under /opt in order, the later
 // overwriting a shared file; at most five; code and layers share the 250 MB limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteLayerVersionCommand, ListLayerVersionsCommand, ListLayersCommand, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { DeleteLayerVersionCommand, GetAccountSettingsCommand, ListLayerVersionsCommand, ListLayersCommand, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
@@ -81,5 +81,38 @@ exports.handler = async () => ({
         }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringMatching(/combined with layers exceeds the maximum allowed size of 262144000 bytes/) });
+  });
+
+  it('ListLayers and ListLayerVersions filter by runtime and architecture and page by MaxItems; list items carry no Content; TotalCodeSize counts layers', async () => {
+    const client = server.client();
+    const before = (await client.send(new GetAccountSettingsCommand({}))).AccountUsage!.TotalCodeSize!;
+    const zip = await makeZip({ 'f.txt': 'x' });
+    const py = await client.send(new PublishLayerVersionCommand({ LayerName: 'filt', Content: { ZipFile: zip }, CompatibleRuntimes: ['python3.11'], CompatibleArchitectures: ['x86_64'] }));
+    await client.send(new PublishLayerVersionCommand({ LayerName: 'filt', Content: { ZipFile: zip }, CompatibleRuntimes: ['nodejs20.x'], CompatibleArchitectures: ['arm64'] }));
+    await client.send(new PublishLayerVersionCommand({ LayerName: 'filt', Content: { ZipFile: zip } }));
+    const after = (await client.send(new GetAccountSettingsCommand({}))).AccountUsage!.TotalCodeSize!;
+    expect(after - before).toBe(3 * py.Content!.CodeSize!);
+
+    const all = await client.send(new ListLayerVersionsCommand({ LayerName: 'filt' }));
+    expect(all.LayerVersions!.map((v) => v.Version)).toEqual([3, 2, 1]);
+    expect(all.LayerVersions![0]).not.toHaveProperty('Content');
+    const python = await client.send(new ListLayerVersionsCommand({ LayerName: 'filt', CompatibleRuntime: 'python3.11' }));
+    expect(python.LayerVersions!.map((v) => v.Version)).toEqual([1]);
+    const arm = await client.send(new ListLayerVersionsCommand({ LayerName: 'filt', CompatibleArchitecture: 'arm64' }));
+    expect(arm.LayerVersions!.map((v) => v.Version)).toEqual([2]);
+
+    const page1 = await client.send(new ListLayerVersionsCommand({ LayerName: 'filt', MaxItems: 2 }));
+    expect(page1.LayerVersions!.map((v) => v.Version)).toEqual([3, 2]);
+    const page2 = await client.send(new ListLayerVersionsCommand({ LayerName: 'filt', MaxItems: 2, Marker: page1.NextMarker }));
+    expect(page2.LayerVersions!.map((v) => v.Version)).toEqual([1]);
+    expect(page2.NextMarker).toBeUndefined();
+
+    const layersPy = await client.send(new ListLayersCommand({ CompatibleRuntime: 'python3.11' }));
+    expect(layersPy.Layers!.map((l) => [l.LayerName, l.LatestMatchingVersion!.Version])).toEqual([['filt', 1]]);
+    expect(layersPy.Layers![0]!.LatestMatchingVersion).not.toHaveProperty('Content');
+    const one = await client.send(new ListLayersCommand({ MaxItems: 1 }));
+    expect(one.Layers).toHaveLength(1);
+    expect(one.NextMarker).toBeDefined();
+    await expect(client.send(new ListLayersCommand({ MaxItems: 51 }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });

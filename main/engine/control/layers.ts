@@ -3,7 +3,7 @@
 // layer version is immutable; deleting it does not take it from functions
 // that already use it (their code snapshot keeps the content), as on AWS.
 import type { Db } from '../store/database.js';
-import { invalidParameter, notFound } from '../errors.js';
+import { constraintViolation, invalidParameter, notFound } from '../errors.js';
 import type { CodeStore } from './code-store.js';
 import { decodeZip, requireString } from './function-config.js';
 
@@ -17,6 +17,33 @@ export interface LayerVersion {
   CompatibleRuntimes?: string[];
   CompatibleArchitectures?: string[];
   LicenseInfo?: string;
+}
+
+/** A layer version as ListLayerVersions and ListLayers show it: no Content, no LayerArn. */
+export type LayerVersionsListItem = Omit<LayerVersion, 'Content' | 'LayerArn'>;
+
+/** ListLayers / ListLayerVersions filters: only versions that declare the runtime or architecture. */
+export interface LayerFilter {
+  runtime?: string;
+  architecture?: string;
+}
+
+const matches = (v: LayerVersion, f: LayerFilter): boolean =>
+  (f.runtime === undefined || (v.CompatibleRuntimes ?? []).includes(f.runtime)) &&
+  (f.architecture === undefined || (v.CompatibleArchitectures ?? []).includes(f.architecture));
+
+function listItem(v: LayerVersion): LayerVersionsListItem {
+  const { Content: _content, LayerArn: _arn, ...item } = v;
+  return item;
+}
+
+/** MaxItems: 1 to 50, 50 when not given (AWS's range for both list operations). */
+function pageLimit(maxItems: number | undefined): number {
+  if (maxItems === undefined) return 50;
+  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 50) {
+    throw constraintViolation(`1 validation error detected: Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems < 1 ? 'greater than or equal to 1' : 'less than or equal to 50'}`);
+  }
+  return maxItems;
 }
 
 export interface LayerRecord {
@@ -110,14 +137,41 @@ export class LayerRegistry {
     });
   }
 
-  listVersions(name: string): LayerVersion[] {
-    const rows = this.db.prepare('SELECT config FROM layers WHERE name = ? AND deleted = 0 ORDER BY version DESC').all(name) as { config: string }[];
-    return rows.map((r) => JSON.parse(r.config) as LayerVersion);
+  /** ListLayerVersions: newest first; AWS's list items carry no Content (its URL would be a download grant). */
+  listVersions(name: string, filter: LayerFilter = {}, marker?: string, maxItems?: number): { LayerVersions: LayerVersionsListItem[]; NextMarker?: string } {
+    const limit = pageLimit(maxItems);
+    const below = marker === undefined ? Infinity : Number(Buffer.from(marker, 'base64url').toString('utf8'));
+    if (Number.isNaN(below)) throw invalidParameter('Marker is not one this API returned.');
+    const matching = this.versionsOf(name).filter((v) => v.Version < below && matches(v, filter));
+    const page = matching.slice(0, limit).map(listItem);
+    const next = matching.length > limit ? Buffer.from(String(page[page.length - 1]!.Version)).toString('base64url') : undefined;
+    return next ? { LayerVersions: page, NextMarker: next } : { LayerVersions: page };
   }
 
-  list(): { LayerName: string; LayerArn: string; LatestMatchingVersion: LayerVersion }[] {
-    const names = this.db.prepare('SELECT DISTINCT name FROM layers WHERE deleted = 0 ORDER BY name').all() as { name: string }[];
-    return names.map(({ name }) => ({ LayerName: name, LayerArn: this.layerArn(name), LatestMatchingVersion: this.listVersions(name)[0]! }));
+  /** ListLayers: each layer with its newest version matching the filter (layers with none are left out). */
+  list(filter: LayerFilter = {}, marker?: string, maxItems?: number): { Layers: { LayerName: string; LayerArn: string; LatestMatchingVersion: LayerVersionsListItem }[]; NextMarker?: string } {
+    const limit = pageLimit(maxItems);
+    const after = marker === undefined ? '' : Buffer.from(marker, 'base64url').toString('utf8');
+    const names = this.db.prepare('SELECT DISTINCT name FROM layers WHERE deleted = 0 AND name > ? ORDER BY name').all(after) as { name: string }[];
+    const out: { LayerName: string; LayerArn: string; LatestMatchingVersion: LayerVersionsListItem }[] = [];
+    for (const { name } of names) {
+      const latest = this.versionsOf(name).find((v) => matches(v, filter));
+      if (!latest) continue;
+      if (out.length === limit) return { Layers: out, NextMarker: Buffer.from(out[out.length - 1]!.LayerName).toString('base64url') };
+      out.push({ LayerName: name, LayerArn: this.layerArn(name), LatestMatchingVersion: listItem(latest) });
+    }
+    return { Layers: out };
+  }
+
+  /** Bytes of layer code stored (zipped), which AWS counts in AccountUsage.TotalCodeSize. */
+  totalCodeSize(): number {
+    const rows = this.db.prepare('SELECT config FROM layers WHERE deleted = 0').all() as { config: string }[];
+    return rows.reduce((n, r) => n + (JSON.parse(r.config) as LayerVersion).Content.CodeSize, 0);
+  }
+
+  private versionsOf(name: string): LayerVersion[] {
+    const rows = this.db.prepare('SELECT config FROM layers WHERE name = ? AND deleted = 0 ORDER BY version DESC').all(name) as { config: string }[];
+    return rows.map((r) => JSON.parse(r.config) as LayerVersion);
   }
 
   delete(name: string, version: number): void {
