@@ -29,6 +29,7 @@ export type Observe = (what: unknown) => void;
 export function escapeSuite(testFile: string, serverArgs: string[] = []) {
   const records: EscapeRecord[] = [];
   const bench = {} as EscapeBench;
+  let current = '';
   const secret = randomBytes(8).toString('hex');
 
   beforeAll(async () => {
@@ -54,6 +55,7 @@ export function escapeSuite(testFile: string, serverArgs: string[] = []) {
 
   /** One attack: a vitest test whose expectations decide pass/fail, recorded with what it observed. */
   function attack(name: string, expected: string, run: (observe: Observe) => Promise<void>, timeoutMs = 30_000) {
+    const inSection = current;
     it(name, async () => {
       const started = Date.now();
       const seen: string[] = [];
@@ -68,14 +70,19 @@ export function escapeSuite(testFile: string, serverArgs: string[] = []) {
         throw err;
       } finally {
         const observed = (seen.join('; ') || '(nothing observed)') + (failure ? ` [assertion: ${failure}]` : '');
-        records.push({ attack: name, expected, observed, pass, ms: Date.now() - started });
+        records.push({ section: inSection, attack: name, expected, observed, pass, ms: Date.now() - started });
         console.log(`[escape] ${pass ? 'PASS' : 'FAIL'} ${name}\n  expected: ${expected}\n  observed: ${observed}`);
       }
     }, timeoutMs);
   }
 
-  return { bench, attack };
+  /** Heads the attacks defined after it in the report. */
+  const section = (title: string) => void (current = title);
+
+  return { bench, attack, section };
 }
+
+export type EscapeSuite = ReturnType<typeof escapeSuite>;
 
 /**
  * Invokes, but gives up after `ms` (an attack may wedge the workbench): the

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { REPO } from '../../helpers/server.js';
 
 export interface EscapeRecord {
+  section: string;
   attack: string;
   expected: string;
   observed: string;
@@ -48,9 +49,15 @@ export function rebuildReport(): void {
     '',
   ];
   for (const f of files) {
-    lines.push(`## ${f.file} (run ${f.ranAt})`, '', '| result | attack | expected | observed |', '|---|---|---|---|');
-    for (const r of f.records) lines.push(`| ${r.pass ? 'PASS' : '**FAIL**'} | ${cell(r.attack)} | ${cell(r.expected)} | ${cell(r.observed)} |`);
-    lines.push('');
+    lines.push(`Records of ${f.file}, run ${f.ranAt}:`, '');
+    const sections = [...new Set(f.records.map((r) => r.section))];
+    for (const section of sections) {
+      lines.push(`## ${section || f.file}`, '', '| result | attack | expected | observed |', '|---|---|---|---|');
+      for (const r of f.records.filter((x) => x.section === section)) {
+        lines.push(`| ${r.pass ? 'PASS' : '**FAIL**'} | ${cell(r.attack)} | ${cell(r.expected)} | ${cell(r.observed)} |`);
+      }
+      lines.push('');
+    }
   }
   writeFileSync(join(OUT, 'escape-report.md'), lines.join('\n'));
   writeFileSync(join(OUT, 'escape-report.json'), JSON.stringify(files, null, 2));
