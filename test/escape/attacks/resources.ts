@@ -49,9 +49,9 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     'Sandbox.Timedout after 3 s; the reset kills every process of the env (only the init and a fresh runtime remain); the next invoke works',
     async (observe) => {
       await deploy(bench.client, { name: 'fork-bomb', source: 'fork_bomb.py', memory: 512, timeout: 3 });
-      const out = await invokeWithin(bench, 'fork-bomb', {}, 30_000);
+      const out = await invokeWithin(bench, 'fork-bomb', {}, 20_000);
       observe(typeof out === 'string' ? out : { status: out.status, error: out.json?.errorType, message: out.json?.errorMessage });
-      const left = await invokeWithin(bench, 'fork-bomb', { count: true }, 30_000);
+      const left = await invokeWithin(bench, 'fork-bomb', { count: true }, 20_000);
       observe(typeof left === 'string' ? `next invoke: ${left}` : { processesAfterReset: left.json?.procs ?? left.payload });
       if (typeof out === 'string' || typeof left === 'string') {
         // Say where the env got stuck: its state and its last engine events.
