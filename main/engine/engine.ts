@@ -63,6 +63,8 @@ export interface InvokeRequest {
   clientContextBase64?: string;
   /** The request id to use (async deliveries keep the id their 202 returned). */
   requestId?: string;
+  /** Aborted when the caller has gone (see Invocation.signal). */
+  signal?: AbortSignal;
 }
 
 export interface EnvironmentView {
@@ -275,6 +277,7 @@ export class Engine {
         traceId: newTraceId(version.tracingActive),
         clientContext,
         tail: req.tail ?? false,
+        signal: req.signal,
       });
     } finally {
       release();

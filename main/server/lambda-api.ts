@@ -206,13 +206,19 @@ export class LambdaApi {
       res.writeHead(202, { 'Content-Length': 0, 'x-amzn-RequestId': requestId }).end();
       return;
     }
+    // A caller that hangs up while its invocation waits for an env takes it out of the queue.
+    const gone = new AbortController();
+    const onClose = () => !res.writableFinished && gone.abort();
+    res.once('close', onClose);
     const out = await engine.invoke({
       functionName: name,
       qualifier,
       payload: event,
       tail: req.headers['x-amz-log-type'] === 'Tail',
       clientContextBase64: req.headers['x-amz-client-context'] as string | undefined,
+      signal: gone.signal,
     });
+    res.off('close', onClose);
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': out.payload.length,

@@ -565,7 +565,7 @@ export class ExecutionEnvironment {
   private onReported: (() => void) | null = null;
 
   private onIdleTimer(): void {
-    if (this.state !== 'idle' && this.state !== 'frozen') return;
+    if (this.state !== 'idle' && this.state !== 'frozen' && this.state !== 'starting') return;
     const idleFor = Date.now() - this.idleSince;
     // Provisioned envs stay until their configuration goes; on-demand ones are reclaimed.
     if (idleFor >= this.opts.keepAliveMs && this.initializationType === 'on-demand') {
@@ -584,6 +584,12 @@ export class ExecutionEnvironment {
         .finally(() => (this.freezing = null));
     }
     this.armIdleTimer(Math.max(1, this.opts.keepAliveMs - idleFor));
+  }
+
+  /** A new env nobody needed after all (a freed one served its invocation): kept until its keepalive, like an idle one. */
+  park(): void {
+    this.idleSince = Date.now();
+    this.armIdleTimer(this.opts.keepAliveMs);
   }
 
   /** Marks the env taken for an invocation (the pool calls this synchronously when choosing it). */

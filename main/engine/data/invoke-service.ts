@@ -43,8 +43,16 @@ export class InvokeService {
       firstCause = 'after-code-change';
       this.retirePool(previous, 'after-code-change');
     }
-    const pool = new EnvironmentPool((cause, onAvailable, initType) => this.createEnv(fv, cause, onAvailable, initType), { forceCold: this.deps.forceCold }, firstCause);
+    const gate = this.deps.reserve.gate;
+    const pool = new EnvironmentPool(
+      (cause, onAvailable, initType, wanted) => this.createEnv(fv, cause, onAvailable, initType, wanted),
+      // Past capacity: more creations queued than the machine gets through in about two seconds.
+      { forceCold: this.deps.forceCold, pastCapacity: () => gate.waiting >= gate.capacity * 5 },
+      firstCause,
+    );
     const entry = { fv, pool };
+    pool.onQueued = (inv, waitedMs) =>
+      this.deps.events.record({ kind: 'queued', at: Date.now(), functionName: fv.functionName, requestId: inv.requestId, waitedMs, reason: 'machine capacity' });
     this.pools.set(fv.runKey, entry);
     this.current.set(key, fv.runKey);
     return entry;
@@ -81,9 +89,12 @@ export class InvokeService {
     cause: EnvCause,
     onAvailable: (env: ExecutionEnvironment) => void,
     initType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
-  ): Promise<ExecutionEnvironment> {
+    wanted?: () => boolean,
+  ): Promise<ExecutionEnvironment | null> {
     const { shape, built } = await this.shapeNoting(fv);
-    const { sandbox } = await this.deps.reserve.take(shape);
+    const taken = await this.deps.reserve.take(shape, wanted);
+    if (!taken) return null;
+    const { sandbox } = taken;
     try {
       this.deps.code.place(fv.codeKey, sandbox.taskDir);
       // Layers go to /opt in order; a later one overwrites an earlier one's files.

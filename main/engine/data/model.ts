@@ -47,6 +47,8 @@ export interface Invocation {
   cognitoIdentity?: string;
   /** The caller wants the log tail (X-Amz-Log-Type: Tail). */
   tail: boolean;
+  /** Aborted when the caller has gone: an invocation still waiting for an env is dropped and creates none. */
+  signal?: AbortSignal;
 }
 
 export interface InvokeOutcome {

@@ -1,6 +1,14 @@
 // The environments of one function version as it runs now (one run key: code
 // and configuration). Reuses the most recently used idle env, scales out when all
 // are busy, and records why each new env was needed.
+//
+// Scaling out follows Lambda's rule, one env per concurrent invocation, as far as
+// the machine can create envs: an invocation that finds no free env waits for a
+// new one (its creation queued at the sandbox gate). Past the machine's capacity
+// (more creations queued than it gets through quickly) a freed warm env serves
+// the invocation that has waited longest instead; the creation it no longer needs
+// is skipped when its turn comes, and the wait is recorded.
+import { LambdaError } from '../errors.js';
 import type { EnvCause } from '../telemetry/events.js';
 import type { ExecutionEnvironment } from './environment.js';
 import type { Invocation, InvokeOutcome } from './model.js';
@@ -9,11 +17,31 @@ export type EnvFactory = (
   cause: EnvCause,
   onAvailable: (env: ExecutionEnvironment) => void,
   initializationType?: 'on-demand' | 'provisioned-concurrency',
-) => Promise<ExecutionEnvironment>;
+  /** Asked when the creation's turn comes: false creates nothing (null). */
+  wanted?: () => boolean,
+) => Promise<ExecutionEnvironment | null>;
+
+/** The caller went away while its invocation waited for an env: nothing was run or created for it. */
+export class CallerGone extends LambdaError {
+  constructor() {
+    super('ServiceException', 'The caller closed its connection before an execution environment was free; the invocation was dropped.');
+  }
+}
+
+/** An invocation waiting for an env. */
+interface Waiter {
+  inv: Invocation;
+  since: number;
+  served: boolean;
+  resolve: (env: ExecutionEnvironment) => void;
+  reject: (err: unknown) => void;
+}
 
 export interface PoolOptions {
   /** Every invoke gets a new env, destroyed afterwards. */
   forceCold: () => boolean;
+  /** More env creations wait than the machine gets through quickly: a freed env may then serve a waiting invocation. */
+  pastCapacity?: () => boolean;
 }
 
 export class EnvironmentPool {
@@ -25,6 +53,12 @@ export class EnvironmentPool {
   private closed = false;
   /** Set once what this pool runs was replaced: no new invocations; envs go once they are free. */
   private retiring: EnvCause | null = null;
+  /** Invocations waiting for an env, oldest first. */
+  private waiters: Waiter[] = [];
+  /** Creations past the gate (running), so a queued one knows whether it is still needed. */
+  private creating = 0;
+  /** Told when a waiting invocation was served by a freed env rather than a new one. */
+  onQueued?: (inv: Invocation, waitedMs: number) => void;
 
   constructor(
     private readonly createEnv: EnvFactory,
@@ -45,15 +79,16 @@ export class EnvironmentPool {
   async invoke(inv: Invocation): Promise<InvokeOutcome> {
     if (this.closed) throw new Error('pool closed');
     const forceCold = this.opts.forceCold();
-    let env = forceCold ? undefined : this.takeIdle();
-    if (!env) {
-      const cause: EnvCause = forceCold ? 'forced-cold' : this.envs.size > 0 ? 'scale-out' : this.nextCause;
-      env = await this.createEnv(cause, (e) => this.onAvailable(e));
+    let env: ExecutionEnvironment | undefined;
+    if (forceCold) {
+      env = (await this.createEnv('forced-cold', (e) => this.onAvailable(e)))!;
       if (this.closed) {
         void env.shutdown('shutdown');
         throw new Error('pool closed');
       }
       this.envs.add(env);
+    } else {
+      env = this.takeIdle() ?? (await this.acquire(inv));
     }
     env.claim();
     const out = await env.invoke(inv);
@@ -64,9 +99,68 @@ export class EnvironmentPool {
   private takeIdle(): ExecutionEnvironment | undefined {
     while (this.idle.length > 0) {
       const env = this.idle.pop()!;
-      if (!env.busy && (env.state === 'idle' || env.state === 'frozen')) return env;
+      // 'starting': created for an invocation that a freed env served first; never used yet.
+      if (!env.busy && (env.state === 'idle' || env.state === 'frozen' || env.state === 'starting')) return env;
     }
     return undefined;
+  }
+
+  /** Waits for a new env or a freed one, whichever comes first; a new one is asked for at once. */
+  private acquire(inv: Invocation): Promise<ExecutionEnvironment> {
+    return new Promise<ExecutionEnvironment>((resolve, reject) => {
+      const waiter: Waiter = { inv, since: Date.now(), served: false, resolve, reject };
+      this.waiters.push(waiter);
+      const signal = inv.signal;
+      const onAbort = () => this.settle(waiter, undefined, new CallerGone());
+      if (signal) {
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      const cause: EnvCause = this.envs.size > 0 || this.creating > 0 ? 'scale-out' : this.nextCause;
+      // Still needed when its turn comes only if more invocations wait than creations are under way.
+      let counted = false;
+      const wanted = () => {
+        const needed = this.waiters.length > this.creating && !this.closed;
+        if (needed) {
+          this.creating++;
+          counted = true;
+        }
+        return needed;
+      };
+      const done = () => {
+        if (counted) this.creating--;
+        counted = false;
+      };
+      this.createEnv(cause, (e) => this.onAvailable(e), 'on-demand', wanted).then(
+        (env) => {
+          done();
+          if (!env) return; // not needed any more: nothing was created
+          if (this.closed) return void env.shutdown('shutdown');
+          this.envs.add(env);
+          const next = this.waiters[0];
+          if (next) this.settle(next, env);
+          else {
+            env.park();
+            this.idle.push(env);
+          }
+        },
+        (err) => {
+          done();
+          // The creation failed: the invocation that has waited longest gets the error.
+          const first = this.waiters[0];
+          if (first) this.settle(first, undefined, err);
+        },
+      );
+    });
+  }
+
+  /** Serves (or fails) a waiting invocation, once. */
+  private settle(waiter: Waiter, env: ExecutionEnvironment | undefined, err?: unknown): void {
+    if (waiter.served) return;
+    waiter.served = true;
+    this.waiters = this.waiters.filter((w) => w !== waiter);
+    if (env) waiter.resolve(env);
+    else waiter.reject(err);
   }
 
   private onAvailable(env: ExecutionEnvironment): void {
@@ -77,6 +171,14 @@ export class EnvironmentPool {
         this.nextCause = 'after-reclaim';
         if (this.retiring) this.onEmpty?.();
       }
+      return;
+    }
+    // Past the machine's capacity, a freed env goes to the invocation that has waited longest (its
+    // creation, still queued, is then skipped); below it, each invocation gets an env of its own.
+    const waiter = this.waiters[0];
+    if (waiter && !env.busy && !this.closed && this.opts.pastCapacity?.()) {
+      this.onQueued?.(waiter.inv, Date.now() - waiter.since);
+      this.settle(waiter, env);
       return;
     }
     if (this.retiring && !env.busy) {
@@ -104,7 +206,7 @@ export class EnvironmentPool {
     const missing = Math.max(0, count - provisioned.length);
     await Promise.all(
       Array.from({ length: missing }, async () => {
-        const env = await this.createEnv('provisioned', (e) => this.onAvailable(e), 'provisioned-concurrency');
+        const env = (await this.createEnv('provisioned', (e) => this.onAvailable(e), 'provisioned-concurrency'))!; // no `wanted`: always made
         if (this.closed) return void env.shutdown('shutdown');
         this.envs.add(env);
         await env.provision();
@@ -131,6 +233,7 @@ export class EnvironmentPool {
   /** Shuts every env down (function deleted, or the workbench stopping). */
   async close(cause: EnvCause): Promise<void> {
     this.closed = true;
+    for (const w of [...this.waiters]) this.settle(w, undefined, new LambdaError('ServiceException', 'The function was deleted or the workbench is stopping.'));
     const all = [...this.envs];
     this.envs.clear();
     this.idle = [];

@@ -6,6 +6,7 @@
 // A desktop app should not keep containers for shapes nobody uses any more:
 // a shape whose sandboxes have not been taken (or prepared) for `idleMs` —
 // the envs' keepalive — loses its ready sandboxes until it is used again.
+import { CreationGate } from './creation-gate.js';
 import { DockerSandbox, shapeKey, type SandboxContext, type SandboxShape } from './docker-sandbox.js';
 
 export interface ReserveOptions {
@@ -22,6 +23,8 @@ export class SandboxReserve {
   private readonly lastUsed = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Every container creation, on demand or refill, takes its turn here. */
+  readonly gate = new CreationGate();
 
   constructor(
     private readonly ctx: SandboxContext,
@@ -35,15 +38,19 @@ export class SandboxReserve {
     }
   }
 
-  /** A ready sandbox of this shape if there is one (no Docker call), else a new one. */
-  async take(shape: SandboxShape): Promise<{ sandbox: DockerSandbox; fromReserve: boolean }> {
+  /**
+   * A ready sandbox of this shape if there is one (no Docker call), else a new one created in its
+   * turn at the gate. `wanted` is asked when that turn comes: false creates nothing (null).
+   */
+  async take(shape: SandboxShape, wanted?: () => boolean): Promise<{ sandbox: DockerSandbox; fromReserve: boolean } | null> {
     const key = shapeKey(shape);
     this.use(key, shape);
     const list = this.ready.get(key);
     const sb = list?.shift();
     this.refill(key);
     if (sb) return { sandbox: sb, fromReserve: true };
-    return { sandbox: await DockerSandbox.create(this.ctx, shape), fromReserve: false };
+    const created = await this.gate.run(() => DockerSandbox.create(this.ctx, shape), { wanted });
+    return created ? { sandbox: created, fromReserve: false } : null;
   }
 
   /** Starts keeping sandboxes of this shape ready, before its first use. */
@@ -89,8 +96,10 @@ export class SandboxReserve {
     const have = (this.ready.get(key)?.length ?? 0) + (this.filling.get(key) ?? 0);
     for (let i = have; i < this.opts.perShape; i++) {
       this.filling.set(key, (this.filling.get(key) ?? 0) + 1);
-      DockerSandbox.create(this.ctx, shape)
+      this.gate
+        .run(() => DockerSandbox.create(this.ctx, shape), { background: true, wanted: () => !this.closed })
         .then(async (sb) => {
+          if (!sb) return;
           if (this.closed) return sb.destroy();
           // A sandbox whose init died while waiting is useless: drop it.
           sb.channel.once('close', () => this.drop(key, sb));

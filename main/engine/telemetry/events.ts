@@ -47,6 +47,15 @@ export type EngineEvent =
       durationMs: number;
       status: 'success' | 'error' | 'failure' | 'timeout';
       errorType?: string;
+    }
+  | {
+      /** An invocation waited for an env: past the machine's capacity to create envs, a freed warm one served it. */
+      kind: 'queued';
+      at: number;
+      functionName: string;
+      requestId: string;
+      waitedMs: number;
+      reason: 'machine capacity';
     };
 
 const RING = 10_000;
