@@ -24,7 +24,7 @@ import type Docker from 'dockerode';
 import { Channel, type InitMessage } from './channel.js';
 import { CgroupControl } from './cgroup.js';
 import { processAlive } from '../process-alive.js';
-import { createScratchDisk, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
+import { createScratchDisk, releaseLoopDevicesUnder, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
 import { SECCOMP_SECURITY_OPT } from './seccomp.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
 
@@ -71,6 +71,7 @@ export function openRunDir(dataDir: string): string {
   const preferred = join(dataDir, 'run');
   const record = join(dataDir, 'run-dir');
   if (preferred.length <= 60) {
+    releaseLoopDevicesUnder(preferred);
     rmSync(preferred, { recursive: true, force: true });
     mkdirSync(preferred, { mode: 0o700 });
     return preferred;
@@ -80,6 +81,7 @@ export function openRunDir(dataDir: string): string {
     const st = lstatSync(previous);
     // Only a folder that is ours, made by mkdtemp below: the record is in the data dir, but be sure.
     if (previous.startsWith(join(tmpdir(), 'lwb-run-')) && st.isDirectory() && st.uid === process.getuid?.()) {
+      releaseLoopDevicesUnder(previous);
       rmSync(previous, { recursive: true, force: true });
     }
   } catch {

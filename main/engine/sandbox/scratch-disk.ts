@@ -16,7 +16,7 @@
 // local driver hands the device string to mount(2) as it is, and the kernel
 // shows that string: the mount goes through a symlink with a neutral name
 // (/dev/lwb/<sandbox>), removed right after the container starts.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,4 +98,37 @@ export async function createScratchDisk(dir: string, sizeMb: number, owner: { ui
 export async function releaseScratchDisk(disk: ScratchDisk): Promise<void> {
   rmSync(disk.alias, { force: true });
   await run(LOSETUP, ['-d', disk.device]).catch(() => {});
+}
+
+/**
+ * Detaches every loop device whose image lies under `dir` (a run folder of this data directory).
+ * A workbench killed between attaching a disk and starting its container leaves the device
+ * attached (the container's unmount would have freed it); the next start reclaims it. A device
+ * still mounted by a live container is detached when that container goes (the kernel defers it).
+ */
+export function releaseLoopDevicesUnder(dir: string): string[] {
+  if (scratchDisksUnavailable()) return [];
+  let listing: string;
+  try {
+    listing = execFileSync(LOSETUP, ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const released: string[] = [];
+  for (const line of listing.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const device = line.slice(0, space);
+    // --raw escapes spaces in the path as \x20; a removed image shows as "<path> (deleted)".
+    const file = line.slice(space + 1).replace(/\\x20/g, ' ').replace(/ \(deleted\)$/, '');
+    if (!file.startsWith(prefix)) continue;
+    try {
+      execFileSync(LOSETUP, ['-d', device]);
+      released.push(device);
+    } catch {
+      /* already gone */
+    }
+  }
+  return released;
 }
