@@ -107,6 +107,8 @@ export class Engine {
   readonly history: ConfigHistory;
   readonly queue: AsyncQueue;
   private readonly runDir: string;
+  /** Removal failures are said with the container's id, never swallowed. */
+  private readonly logRemoveError = (id: string, err: unknown) => this.options.progress(`[sandbox] could not remove container ${id}: ${(err as Error).message}`);
   /** Held from open() to close(): one workbench per data directory. */
   private lock: DataDirLock | undefined;
   private closed = false;
@@ -221,7 +223,7 @@ export class Engine {
       docker,
       db,
     );
-    const reaped = await reapOrphans(docker, engine.workbenchId);
+    const reaped = await reapOrphans(docker, engine.workbenchId, engine.logRemoveError);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
     engine.provisioned.restore();
     engine.linked.restore();
@@ -343,7 +345,7 @@ export class Engine {
     await this.queue.stop();
     await this.invoker.close();
     await this.reserve.close();
-    await reapOrphans(this.docker, this.workbenchId).catch(() => 0);
+    await reapOrphans(this.docker, this.workbenchId, this.logRemoveError).catch((err: Error) => this.options.progress(`[sandbox] could not list containers to remove: ${err.message}`));
     rmSync(this.runDir, { recursive: true, force: true });
     this.db.close();
     this.lock?.release();
