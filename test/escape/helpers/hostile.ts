@@ -7,12 +7,9 @@ import { CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda
 import type { RunningServer } from '../../helpers/server.js';
 import { ROLE } from '../../helpers/lambda.js';
 import { makeZip } from '../../helpers/zip.js';
+import { signedFetch } from '../../helpers/signed-fetch.js';
 
 const FUNCTIONS = join(import.meta.dirname, '..', 'functions');
-
-/** The form of header the API requires (H2): the default mode checks its form, not its signature. */
-export const AUTH_HEADER =
-  'AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=' + '0'.repeat(64);
 
 export interface HostileSpec {
   name: string;
@@ -46,9 +43,9 @@ export async function deploy(client: LambdaClient, spec: HostileSpec): Promise<v
   );
 }
 
-/** GET on the workbench's own API with the Authorization header it requires. */
+/** GET on the workbench's own API, signed as it requires (with a strict server's own keys, if it has them). */
 export async function workbenchGet(server: RunningServer, path: string): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: AUTH_HEADER } });
+  const res = await signedFetch(`${server.url}${path}`);
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
 }
