@@ -37,6 +37,10 @@ commands:
                                 default: a SigV4-signed request (any AWS client, any keys) and no foreign Origin
                                 strict:  the signature must be made with the workbench's own keys (lwb credentials)
                                 off:     no checks, for benchmarking only
+  configure     write an AWS CLI profile for the workbench (for machines without AWS credentials or region)
+          --profile <name>      the profile's name (default workbench)
+          --region <r>          its region (default us-east-1)
+          --data-dir <dir>      the workbench's data directory (default ./.lwb)
   credentials   the workbench's own access keys (made on first start), for --auth strict
           --data-dir <dir>      the workbench's data directory (default ./.lwb)
           --write-profile <name> also write them as AWS CLI profile <name> (~/.aws/credentials and
@@ -139,6 +143,26 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // Started by `npm start` with an IPC channel: when that process dies, however, stop with it.
   if (process.send) process.on('disconnect', () => void stop('launcher gone'));
+}
+
+/**
+ * `lwb configure`: one step for a machine without AWS credentials or region (the AWS CLI and SDKs
+ * refuse to run without both): writes an AWS CLI profile with the workbench's keys (any keys work
+ * in the default auth mode; these also work in strict mode) and says how to use it.
+ */
+function configureCommand(argv: string[]): void {
+  const { flags, positional } = parseFlags(argv, { 'data-dir': 'string', profile: 'string', region: 'string' });
+  if (positional.length > 0) throw new UsageError('usage: lwb configure [--profile <name>] [--region <r>] [--data-dir <dir>]');
+  const dataDir = resolve((flags['data-dir'] as string | undefined) ?? '.lwb');
+  checkDataDir(dataDir);
+  const profile = (flags.profile as string | undefined) ?? 'workbench';
+  const region = (flags.region as string | undefined) ?? 'us-east-1';
+  const paths = writeAwsProfile(profile, loadOrCreateCredentials(dataDir), region);
+  process.stdout.write(
+    `wrote AWS CLI profile "${profile}" (region ${region}) to ${paths.credentials} and ${paths.config}\n` +
+      `use it with:  export AWS_PROFILE=${profile}   (or --profile ${profile})\n` +
+      `then:         aws lambda list-functions --endpoint-url http://127.0.0.1:9000\n`,
+  );
 }
 
 const CREDENTIALS_USAGE = 'usage: lwb credentials [--data-dir <dir>] [--write-profile <name>] [--region <r>]';
@@ -262,6 +286,8 @@ async function main(): Promise<void> {
       return audit(rest);
     case 'credentials':
       return credentialsCommand(rest);
+    case 'configure':
+      return configureCommand(rest);
     case 'events':
       return events(rest);
     case undefined:

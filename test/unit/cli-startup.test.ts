@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO, tempDataDir } from '../helpers/server.js';
+import { REPO, startServer, tempDataDir } from '../helpers/server.js';
 
 const run = promisify(execFile);
 async function lwb(...args: string[]): Promise<{ code: number; out: string }> {
@@ -59,4 +59,22 @@ describe('lwb at start', () => {
     expect(gen.out).toMatch(/--bucket <string>\s+Bucket name/);
     expect(gen.out).not.toContain('needs a value');
   }, 90_000);
+
+  it('lwb configure gives a machine without AWS credentials or region a profile the AWS CLI works with', async () => {
+    const home = tempDataDir('lwb-home-');
+    const server = await startServer();
+    try {
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AWS_CONFIG_FILE: join(home, 'config') };
+      const aws = (...args: string[]) => run('aws', ['lambda', 'list-functions', '--endpoint-url', server.url, ...args], { env, timeout: 60_000 }).then((r) => ({ code: 0, out: r.stdout }), (e) => ({ code: e.code as number, out: String(e.stderr) }));
+      // As the README's commands fail on a fresh machine: no region, no credentials.
+      expect((await aws()).out).toMatch(/You must specify a region|Unable to locate credentials/);
+      const r = await run(process.execPath, ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'configure', '--data-dir', server.dataDir], { cwd: REPO, env: { ...env, PATH: process.env.PATH } });
+      expect(r.stdout).toContain('wrote AWS CLI profile "workbench"');
+      const ok = await aws('--profile', 'workbench');
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.out)).toHaveProperty('Functions');
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
