@@ -373,3 +373,14 @@ describe('AuditTrail cost', () => {
     expect(ms).toBeLessThan(4_000);
   });
 });
+
+describe('AuditTrail and hostile parameters', () => {
+  it('a body nested thousands of levels deep is still recorded (kept to a depth, marked), and the chain verifies', () => {
+    const trail = new AuditTrail(openAt(freshDir()));
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 5000; i++) deep = { a: [deep] };
+    const entry = trail.append({ operation: 'CreateFunction', parameters: { FunctionName: 'deep', Tags: deep as Record<string, unknown> }, caller: SDK, result: 'error', errorCode: 'InvalidParameterValueException' });
+    expect(JSON.stringify(entry.parameters)).toContain('nested deeper than 32 levels: not kept');
+    expect(trail.verify()).toEqual({ intact: true, count: 1 });
+  });
+});

@@ -170,6 +170,8 @@ function describeZip(zip: unknown): { sha256: string; bytes: number } | string {
   return { sha256: createHash('sha256').update(bytes).digest('base64'), bytes: bytes.length };
 }
 
+const MAX_DEPTH = 32;
+
 /** Environment.Variables: the names stay (a reader wants to see which changed), the values go. */
 function maskVariables(vars: unknown): unknown {
   if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) return MASK;
@@ -183,7 +185,7 @@ function maskVariables(vars: unknown): unknown {
  * (binary as its digest, dates as ISO text, non-finite numbers as null), so
  * that what is hashed is exactly what reads back.
  */
-function maskValue(value: unknown, key: string | undefined, parentKey: string | undefined): unknown {
+function maskValue(value: unknown, key: string | undefined, parentKey: string | undefined, depth = 0): unknown {
   if (key !== undefined) {
     if (key === 'ZipFile') return describeZip(value);
     if (key === 'Variables' && parentKey === 'Environment') return maskVariables(value);
@@ -204,10 +206,13 @@ function maskValue(value: unknown, key: string | undefined, parentKey: string | 
   }
   if (value instanceof Uint8Array) return describeZip(value);
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, undefined, key) ?? null);
+  // No Lambda parameter nests this deep; a hostile body that does (thousands of levels overflowed the
+  // stack, and the call went unrecorded) is kept down to here and marked.
+  if (depth >= MAX_DEPTH) return `[nested deeper than ${MAX_DEPTH} levels: not kept]`;
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, undefined, key, depth + 1) ?? null);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    const masked = maskValue(v, k, key);
+    const masked = maskValue(v, k, key, depth + 1);
     if (masked !== undefined) out[k] = masked;
   }
   return out;
