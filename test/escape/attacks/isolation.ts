@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { invoke } from '../../helpers/lambda.js';
-import { deploy, run, type EscapeSuite } from '../helpers/harness.js';
+import { deployOnce, run, type EscapeSuite } from '../helpers/harness.js';
 
 export function isolationAttacks({ bench, attack, section }: EscapeSuite): void {
   section('Isolation: /tmp, code, processes, the init, host files and identifiers');
@@ -20,7 +20,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     "read or list another env's /tmp (same function at concurrency 2)",
     'the second env sees its own empty /tmp: the secret file ENOENT, no other env reachable through /proc/<pid>/root',
     async (observe) => {
-      await deploy(bench.client, { name: 'tmp-spy', source: 'tmp_spy.py', memory: 128 });
+      await deployOnce(bench, { name: 'tmp-spy', source: 'tmp_spy.py', memory: 128 });
       // Hold one env busy with the secret planted, then invoke the same function again: a second env.
       const planting = run(bench, 'tmp-spy', { plant: 'tmp-secret-1', file: 'secret.txt', hold: 3 });
       await sleep(1500);
@@ -46,7 +46,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     "read or list another function's env /tmp",
     "another function's env sees its own /tmp only: ENOENT",
     async (observe) => {
-      await deploy(bench.client, { name: 'tmp-spy-other', source: 'tmp_spy.py', memory: 128 });
+      await deployOnce(bench, { name: 'tmp-spy-other', source: 'tmp_spy.py', memory: 128 });
       const spy = await run(bench, 'tmp-spy-other', { file: 'witness' });
       observe({ tmp: spy.tmp, read: spy.read });
       expect(spy.read).toEqual({ error: 'ENOENT' });
@@ -59,12 +59,12 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     "read another function's code or environment variables",
     "its /var/task holds only its own code; the other's code store folder and /var/task files ENOENT; its secrets appear in no file, environ or cmdline the spy can open",
     async (observe) => {
-      await deploy(bench.client, { name: 'victim', source: 'victim.py', memory: 128, env: { VICTIM_SECRET: 'env-secret-4be1d07a' } });
+      await deployOnce(bench, { name: 'victim', source: 'victim.py', memory: 128, env: { VICTIM_SECRET: 'env-secret-4be1d07a' } });
       expect(await run(bench, 'victim')).toEqual({ env: 'env-secret-4be1d07a', code: 'code-secret-7f3a91c2' });
       const codeRoot = join(bench.server.dataDir, 'code');
       const victimCode = readdirSync(codeRoot).map((k) => join(codeRoot, k)).find((d) => existsSync(join(d, 'victim.py')));
       expect(victimCode, 'the victim code folder in the code store').toBeDefined();
-      await deploy(bench.client, { name: 'code-spy', source: 'code_spy.py', memory: 128 });
+      await deployOnce(bench, { name: 'code-spy', source: 'code_spy.py', memory: 128 });
       const spy = await run(bench, 'code-spy', {
         needles: ['env-secret-4be1d07a', 'code-secret-7f3a91c2'],
         paths: [victimCode, codeRoot, '/var/task/victim.py'],
@@ -81,7 +81,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'see or signal host processes or other envs\' processes',
     "/proc lists only the env's own init and runtime; signal 0 to the server's, dockerd's and the test runner's pids: ESRCH",
     async (observe) => {
-      await deploy(bench.client, { name: 'proc-spy', source: 'proc_spy.py', memory: 128 });
+      await deployOnce(bench, { name: 'proc-spy', source: 'proc_spy.py', memory: 128 });
       const dockerd = Number(execFileSync('pidof', ['dockerd'], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
       const hostPids = [bench.server.proc.pid!, dockerd, process.pid];
       const spy = await run(bench, 'proc-spy', { hostPids });
@@ -98,7 +98,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'read the init (PID 1): /proc/1/environ, /proc/1/fd, /proc/1/mem',
     'EACCES (or EPERM) for each: the init runs non-dumpable',
     async (observe) => {
-      await deploy(bench.client, { name: 'init-attack', source: 'init_attack.py', memory: 128 });
+      await deployOnce(bench, { name: 'init-attack', source: 'init_attack.py', memory: 128, timeout: 10 });
       const r = await run(bench, 'init-attack', { what: 'read' });
       observe(r);
       for (const k of ['environ', 'fd', 'memRead', 'memWrite']) expect(['EACCES', 'EPERM'], k).toContain(r[k].error);
@@ -110,6 +110,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'ptrace the init (PTRACE_SEIZE, PTRACE_ATTACH on PID 1)',
     'EPERM for both',
     async (observe) => {
+      await deployOnce(bench, { name: 'init-attack', source: 'init_attack.py', memory: 128, timeout: 10 });
       const r = await run(bench, 'init-attack', { what: 'ptrace' });
       observe(r);
       expect(r.seize).toEqual({ ret: -1, errno: 'EPERM' });
@@ -123,6 +124,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     "steal the init's channel socket with pidfd_getfd(pidfd_open(1), fd)",
     'pidfd_getfd EPERM for every fd (or pidfd_open refused with EPERM)',
     async (observe) => {
+      await deployOnce(bench, { name: 'init-attack', source: 'init_attack.py', memory: 128, timeout: 10 });
       const r = await run(bench, 'init-attack', { what: 'pidfd_getfd' });
       observe(r);
       if (r.pidfd_open !== 'ok') expect(r.pidfd_open.errno).toBe('EPERM');
@@ -135,6 +137,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'kill the init: kill(1, SIGTERM / SIGKILL / SIGSTOP / SIGINT)',
     'no effect: the init stays alive and running (the call returns 0 or EPERM), and the next invoke of the same env works',
     async (observe) => {
+      await deployOnce(bench, { name: 'init-attack', source: 'init_attack.py', memory: 128, timeout: 10 });
       const r = await run(bench, 'init-attack', { what: 'kill' });
       observe(r);
       expect(r.initAlive).toBe(true);
@@ -151,7 +154,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'read host files: /etc/shadow, the Docker socket, the data directory, the code store',
     "/etc/shadow absent or EACCES, never the host's; docker.sock ENOENT; data dir and code store ENOENT",
     async (observe) => {
-      await deploy(bench.client, { name: 'host-files', source: 'host_files.py', memory: 128 });
+      await deployOnce(bench, { name: 'host-files', source: 'host_files.py', memory: 128 });
       const hostShadow = sha256('/etc/shadow');
       const dataDir = bench.server.dataDir;
       const r = await run(bench, 'host-files', { what: 'files', paths: [dataDir, join(dataDir, 'code'), join(dataDir, 'run')] });
@@ -168,6 +171,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'read host identifiers: /proc/cmdline and boot_id (uptime recorded, not hidden)',
     "/proc/cmdline masked (empty or not the host's); boot_id not the host's",
     async (observe) => {
+      await deployOnce(bench, { name: 'host-files', source: 'host_files.py', memory: 128 });
       const r = await run(bench, 'host-files', { what: 'identifiers' });
       const hostUptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
       const hostBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
@@ -185,6 +189,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     'write anywhere but /tmp: /, /var/task, /opt, /etc, /var/runtime, /run/lwb, /lwb, /usr',
     'EROFS or EACCES everywhere; /tmp writable',
     async (observe) => {
+      await deployOnce(bench, { name: 'host-files', source: 'host_files.py', memory: 128 });
       const r = await run(bench, 'host-files', { what: 'write' });
       observe(r);
       for (const [p, v] of Object.entries<any>(r)) {
@@ -199,6 +204,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     '/dev/shm: a writable shared-memory tmpfs',
     'absent, as on Lambda: listing and creating a file there ENOENT',
     async (observe) => {
+      await deployOnce(bench, { name: 'host-files', source: 'host_files.py', memory: 128 });
       const r = await run(bench, 'host-files', { what: 'mounts' });
       observe({ list: r.devShm, create: r.devShmWrite });
       expect(r.devShm).toEqual({ error: 'ENOENT' });
@@ -211,6 +217,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     '/proc/self/mountinfo: host paths and loop devices',
     "no line names the workbench's data directory or a /dev/loop device",
     async (observe) => {
+      await deployOnce(bench, { name: 'host-files', source: 'host_files.py', memory: 128 });
       const r = await run(bench, 'host-files', { what: 'mounts' });
       const lines = (r.mountinfo as string).split('\n').filter(Boolean);
       // "<id> <parent> <dev> <root> <mount point> ... - <fstype> <source> <options>": the host-side fields.
@@ -227,6 +234,7 @@ export function isolationAttacks({ bench, attack, section }: EscapeSuite): void 
     "the host's cgroup tree through /proc/self/cgroup",
     "a private cgroup namespace: every hierarchy's path is the env's own root '/'",
     async (observe) => {
+      await deployOnce(bench, { name: 'host-files', source: 'host_files.py', memory: 128 });
       const r = await run(bench, 'host-files', { what: 'mounts' });
       const lines = (r.cgroup as string).trim().split('\n');
       observe(lines.join(' | '));

@@ -7,7 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { invoke } from '../../helpers/lambda.js';
-import { deploy, run, workbenchGet, type EscapeSuite } from '../helpers/harness.js';
+import { deployOnce, run, workbenchGet, type EscapeSuite } from '../helpers/harness.js';
 
 export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
   section('Network and the Runtime API');
@@ -30,7 +30,7 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
       });
       await new Promise<void>((r) => abstract.listen('\0' + name, r));
       try {
-        await deploy(bench.client, { name: 'net-probe', source: 'net_probe.js', memory: 128 });
+        await deployOnce(bench, { name: 'net-probe', source: 'net_probe.js', memory: 128 });
         const hosts = hostAddresses();
         const r = await run(bench, 'net-probe', { hosts, port: bench.server.port, abstract: name, udpTo: '8.8.8.8', name: 'example.com' });
         observe({ ...r, abstractAccepted: accepted });
@@ -65,8 +65,8 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
     'forge Runtime API traffic: POST /runtime/invocation/<other request id>/response and /error',
     "the init answers 400 InvalidRequestID for another env's running request, this env's previous request and a made-up id; the real caller gets the real result",
     async (observe) => {
-      await deploy(bench.client, { name: 'slow-victim', source: 'slow_victim.py', memory: 128 });
-      await deploy(bench.client, { name: 'forge', source: 'forge.py', memory: 128 });
+      await deployOnce(bench, { name: 'slow-victim', source: 'slow_victim.py', memory: 128 });
+      await deployOnce(bench, { name: 'forge', source: 'forge.py', memory: 128 });
       await run(bench, 'forge', { what: 'post' }); // leaves this env's request id in its /tmp for the next one
       const victim = invoke(bench.client, 'slow-victim', { hold: 2 });
       const victimId = await runningRequestId('slow-victim');
@@ -92,6 +92,7 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
     'open or write the channel socket /run/lwb/host.sock from the function',
     'connect ENOENT (unlinked once the init connected) or ECONNREFUSED/EACCES; open for writing ENOENT/ENXIO/EROFS/EACCES; nothing written reaches the host',
     async (observe) => {
+      await deployOnce(bench, { name: 'forge', source: 'forge.py', memory: 128 });
       const r = await run(bench, 'forge', { what: 'channel' });
       observe(r);
       expect(['ENOENT', 'ECONNREFUSED', 'EACCES']).toContain(r.connect.error);

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { invoke, type Invoked } from '../../helpers/lambda.js';
-import { deploy, invokeWithin, run, serverRssMb, workbenchGet, type EscapeSuite } from '../helpers/harness.js';
+import { deployOnce, invokeWithin, run, serverRssMb, workbenchGet, type EscapeSuite } from '../helpers/harness.js';
 
 export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
   section('Resources: disk, processes, memory, files, logs');
@@ -14,7 +14,7 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     'fill /tmp past its size (EphemeralStorage 512 MB)',
     'ENOSPC after about 512 MB; the env keeps working (/tmp writable again once freed)',
     async (observe) => {
-      await deploy(bench.client, { name: 'fill-tmp', source: 'fill_tmp.py', memory: 1024, ephemeralMb: 512, timeout: 60 });
+      await deployOnce(bench, { name: 'fill-tmp', source: 'fill_tmp.py', memory: 1024, ephemeralMb: 512, timeout: 60 });
       const r = await run(bench, 'fill-tmp');
       const after = await run(bench, 'fill-tmp', { check: true });
       observe({ ...r, after });
@@ -31,7 +31,7 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     'fork at the pids limit',
     "tasks stop at the pids limit (1,024 in the env): thread creation EAGAIN, then fork EAGAIN; the env answers the next invoke; the host can still fork",
     async (observe) => {
-      await deploy(bench.client, { name: 'fork-count', source: 'fork_count.py', memory: 512 });
+      await deployOnce(bench, { name: 'fork-count', source: 'fork_count.py', memory: 512 });
       const r = await run(bench, 'fork-count');
       observe(r);
       expect(r.threadError).toBe('EAGAIN');
@@ -48,7 +48,7 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     "fork bomb whose processes setsid() out of the runtime's group, running until the timeout",
     'Sandbox.Timedout after 3 s; the reset kills every process of the env (only the init and a fresh runtime remain); the next invoke works',
     async (observe) => {
-      await deploy(bench.client, { name: 'fork-bomb', source: 'fork_bomb.py', memory: 512, timeout: 3 });
+      await deployOnce(bench, { name: 'fork-bomb', source: 'fork_bomb.py', memory: 512, timeout: 3 });
       const out = await invokeWithin(bench, 'fork-bomb', {}, 20_000);
       observe(typeof out === 'string' ? out : { status: out.status, error: out.json?.errorType, message: out.json?.errorMessage });
       const left = await invokeWithin(bench, 'fork-bomb', { count: true }, 20_000);
@@ -76,7 +76,7 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     'memory bomb (128 MB function)',
     'Runtime.OutOfMemory; the next invoke works',
     async (observe) => {
-      await deploy(bench.client, { name: 'memory-bomb', source: 'memory_bomb.py', memory: 128, timeout: 30 });
+      await deployOnce(bench, { name: 'memory-bomb', source: 'memory_bomb.py', memory: 128, timeout: 30 });
       const out = await invoke(bench.client, 'memory-bomb', {});
       observe({ status: out.status, functionError: out.functionError, error: out.json?.errorType });
       expect(out.functionError).toBe('Unhandled');
@@ -90,7 +90,7 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     'fd exhaustion',
     'EMFILE at the 1,024 open files limit; the env answers the next invoke',
     async (observe) => {
-      await deploy(bench.client, { name: 'fd-exhaust', source: 'fd_exhaust.py', memory: 128 });
+      await deployOnce(bench, { name: 'fd-exhaust', source: 'fd_exhaust.py', memory: 128 });
       const r = await run(bench, 'fd-exhaust');
       observe(r);
       expect(r.errno).toBe('EMFILE');
@@ -106,7 +106,7 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
     '1 GB of log output in one invocation',
     "the invoke returns; the server lives; its RSS grows by less than 64 MB for the 1 GB (under 100 MB counting a 64 MB warm-up); the tail log (4 KB) and the kept log stream are bounded",
     async (observe) => {
-      await deploy(bench.client, { name: 'log-bomb', source: 'log_bomb.py', memory: 3008, timeout: 120 });
+      await deployOnce(bench, { name: 'log-bomb', source: 'log_bomb.py', memory: 3008, timeout: 120 });
       const fresh = serverRssMb(bench.server);
       // Warm: the env, the server's code paths and its buffers for large log frames exist before
       // measuring, so what is measured is what 1 GB more costs, not the first large log's setup.

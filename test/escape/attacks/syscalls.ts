@@ -2,7 +2,7 @@
 // returns -1 with EPERM inside an env (never success, never another errno), and
 // the clock cannot be set.
 import { expect } from 'vitest';
-import { deploy, run, type EscapeSuite } from '../helpers/harness.js';
+import { deployOnce, run, type EscapeSuite } from '../helpers/harness.js';
 
 export function syscallAttacks({ bench, attack, section }: EscapeSuite): void {
   section('Denied syscalls and the clock');
@@ -14,11 +14,9 @@ export function syscallAttacks({ bench, attack, section }: EscapeSuite): void {
     'settimeofday', 'clock_settime', 'adjtimex', 'acct', 'quotactl', 'io_uring_setup', 'personality',
   ];
 
-  let deployed: Promise<void> | undefined;
   for (const name of DENIED) {
     attack(`denied syscall: ${name}${name === 'personality' ? '(READ_IMPLIES_EXEC)' : ''}`, '-1 with errno EPERM', async (observe) => {
-      deployed ??= deploy(bench.client, { name: 'denied-syscalls', source: 'denied_syscall.py', memory: 128 });
-      await deployed;
+      await deployOnce(bench, { name: 'denied-syscalls', source: 'denied_syscall.py', memory: 128 });
       const r = await run(bench, 'denied-syscalls', { syscall: name });
       observe(r.errno ? `-1 ${r.errno}` : r.exception ?? `succeeded (returned ${r.ret})`);
       expect(r).toEqual({ ret: -1, errno: 'EPERM' });
@@ -30,7 +28,7 @@ export function syscallAttacks({ bench, attack, section }: EscapeSuite): void {
     'change the clock: clock_settime, settimeofday, adjtimex (read and set)',
     'EPERM for each',
     async (observe) => {
-      await deploy(bench.client, { name: 'clock', source: 'clock.py', memory: 128 });
+      await deployOnce(bench, { name: 'clock', source: 'clock.py', memory: 128 });
       const r = await run(bench, 'clock');
       observe(Object.fromEntries(Object.entries<any>(r).map(([k, v]) => [k, v.errno ?? `succeeded (${v.ret})`])));
       for (const k of ['clock_settime', 'settimeofday', 'adjtimex_read', 'adjtimex_set']) expect(r[k], k).toEqual({ ret: -1, errno: 'EPERM' });

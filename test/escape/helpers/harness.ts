@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../../helpers/server.js';
 import { invoke, type Invoked } from '../../helpers/lambda.js';
-import { deploy } from './hostile.js';
+import { deploy, type HostileSpec } from './hostile.js';
 import { type EscapeRecord, writeFileRecords } from './report.js';
 
 export { deploy, serverRssMb, workbenchGet } from './hostile.js';
@@ -83,6 +83,17 @@ export function escapeSuite(testFile: string, serverArgs: string[] = []) {
 }
 
 export type EscapeSuite = ReturnType<typeof escapeSuite>;
+
+const deployed = new WeakMap<EscapeBench, Map<string, Promise<void>>>();
+
+/** Deploys a hostile function the first time an attack of this workbench needs it (so any attack runs alone too). */
+export function deployOnce(bench: EscapeBench, spec: HostileSpec): Promise<void> {
+  let mine = deployed.get(bench);
+  if (!mine) deployed.set(bench, (mine = new Map()));
+  let p = mine.get(spec.name);
+  if (!p) mine.set(spec.name, (p = deploy(bench.client, spec)));
+  return p;
+}
 
 /**
  * Invokes, but gives up after `ms` (an attack may wedge the workbench): the
