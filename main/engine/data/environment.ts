@@ -71,6 +71,13 @@ interface Run {
 const now = (): bigint => process.hrtime.bigint();
 const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
+/** The env was lost before an invocation handed to it could start: the pool retries it elsewhere. */
+export class EnvLost extends Error {
+  constructor(envId: string) {
+    super(`env ${envId} was lost before the invocation started`);
+  }
+}
+
 function platformError(errorType: string, errorMessage: string): Buffer {
   return Buffer.from(JSON.stringify({ errorType, errorMessage }));
 }
@@ -151,6 +158,13 @@ export class ExecutionEnvironment {
     }
     // A reset in progress (runtime being killed after a failure) finishes first: milliseconds.
     if (this.killing) await this.killing.promise;
+    const state = this.state as EnvState; // the awaits above may have seen it shut down
+    if (state === 'gone' || state === 'shuttingDown') {
+      // The env went away while this invocation waited for it (a reset that never finished, e.g.
+      // after a fork bomb): the invocation never ran here, and the pool gives it another env.
+      if (this.run === run) this.run = null;
+      throw new EnvLost(this.id);
+    }
     run.coldStart = !this.runtimeAlive;
     if (this.runtimeAlive) this.dispatch(run, 'invoke');
     else this.startRuntime(run, this.pendingCause);
@@ -574,6 +588,8 @@ export class ExecutionEnvironment {
     }
     if (this.state === 'idle' && !this.reporting) {
       if (idleFor < this.opts.freezeAfterMs) return this.armIdleTimer(this.opts.freezeAfterMs - idleFor);
+      // A frozen init cannot finish a reset (kill and reap every process): freeze once it is done.
+      if (this.killing) return this.armIdleTimer(this.opts.freezeAfterMs);
       this.setState('frozen', 'idle');
       this.freezing = this.sandbox
         .freeze()
@@ -601,6 +617,12 @@ export class ExecutionEnvironment {
     if (this.state === 'gone' || this.state === 'shuttingDown') return;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.setState('shuttingDown', cause);
+    if (this.killing) {
+      // Whoever waits for a reset that will not finish now learns the env is going.
+      clearTimeout(this.killing.timer);
+      this.killing.resolve();
+      this.killing = null;
+    }
     this.onAvailable(this);
     const started = now();
     try {

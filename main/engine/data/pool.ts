@@ -10,7 +10,7 @@
 // is skipped when its turn comes, and the wait is recorded.
 import { LambdaError } from '../errors.js';
 import type { EnvCause } from '../telemetry/events.js';
-import type { ExecutionEnvironment } from './environment.js';
+import { EnvLost, type ExecutionEnvironment } from './environment.js';
 import type { Invocation, InvokeOutcome } from './model.js';
 
 export type EnvFactory = (
@@ -91,7 +91,16 @@ export class EnvironmentPool {
       env = this.takeIdle() ?? (await this.acquire(inv));
     }
     env.claim();
-    const out = await env.invoke(inv);
+    let out: InvokeOutcome;
+    try {
+      out = await env.invoke(inv);
+    } catch (err) {
+      // The env went away before the invocation started in it: once more, in another env.
+      if (!(err instanceof EnvLost) || forceCold || this.closed) throw err;
+      const other = this.takeIdle() ?? (await this.acquire(inv));
+      other.claim();
+      out = await other.invoke(inv);
+    }
     if (forceCold) void env.shutdown('forced-cold');
     return out;
   }
