@@ -5,7 +5,7 @@
 // workbench's own keys in strict mode, where other keys, a tampered body and
 // an old signature are refused with AWS's codes.
 import { execFile } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { AWS_CLI, awsCliAs, awsCliEnv } from '../helpers/aws-cli.js';
 import { signedFetch, signHeaders, type Credentials } from '../helpers/signed-fetch.js';
 import { REFUSAL_BURST, REFUSAL_REFILL_MS } from '../../main/server/auth/refusals.js';
 import { writeAwsProfile } from '../../main/server/auth/credentials.js';
-import { FAST_MAX, HmacSha256 } from '../../main/server/auth/hmac-sha256.js';
+import { FAST_MAX, HmacSha256, sha256HexSmall } from '../../main/server/auth/sha256.js';
 
 const run = promisify(execFile);
 const OTHER: Credentials = { accessKeyId: 'AKIAOTHERPERSON00000', secretAccessKey: 'not-the-workbench-secret-at-all-0000000' };
@@ -324,17 +324,22 @@ describe('strict mode: only the workbench\'s own keys', () => {
   });
 });
 
-describe('the verifier\'s HMAC-SHA256', () => {
-  it('equals node:crypto\'s for random keys and ASCII messages of every padding length', () => {
+describe('the verifier\'s SHA-256 and HMAC-SHA256', () => {
+  it('equal node:crypto\'s for random keys, strings and bytes of every padding length', () => {
     const lengths = [...Array.from({ length: 300 }, (_, i) => i), 511, 512, 513, FAST_MAX - 1, FAST_MAX];
     for (const [i, n] of lengths.entries()) {
       const key = randomBytes(i % 3 === 0 ? 32 : 1 + (i % 64));
       const text = randomBytes(n).toString('base64').slice(0, n);
+      const bytes = randomBytes(n);
       expect(new HmacSha256(key).hexOfAscii(text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
+      expect(sha256HexSmall(text)).toBe(createHash('sha256').update(text).digest('hex'));
+      expect(sha256HexSmall(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
     // Not ASCII, or longer than the fast path takes: the caller falls back to node:crypto.
     expect(new HmacSha256(randomBytes(32)).hexOfAscii('caf\u00e9')).toBeUndefined();
     expect(new HmacSha256(randomBytes(32)).hexOfAscii('x'.repeat(FAST_MAX + 1))).toBeUndefined();
+    expect(sha256HexSmall('caf\u00e9')).toBeUndefined();
+    expect(sha256HexSmall(randomBytes(FAST_MAX + 1))).toBeUndefined();
   });
 });
 
