@@ -12,21 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Channel, FrameType, type InitMessage } from '../../main/engine/sandbox/channel.js';
+import { mulberry32 } from '../helpers/rng.js';
 
 const CASES = 10_000;
 const SEED = Number(process.env.LWB_FUZZ_SEED ?? 20240808);
 const MAX_FRAME = 16 * 1024 * 1024;
 
-/** mulberry32: the same cases for the same seed, on every machine (and cheap per byte). */
+/** The same cases for the same seed, on every machine (and cheap per byte). */
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const u32 = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const u32 = mulberry32(seed);
   const below = (n: number): number => (n <= 0 ? 0 : Math.floor((u32() / 2 ** 32) * n));
   const next = (): bigint => (BigInt(u32()) << 32n) | BigInt(u32());
   return { next, below, chance: (pct: number) => below(100) < pct };

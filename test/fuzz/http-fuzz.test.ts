@@ -12,6 +12,7 @@ import { GetAccountSettingsCommand, ListFunctionsCommand } from '@aws-sdk/client
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, ROLE } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
+import { rng } from '../helpers/rng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
 const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
@@ -98,21 +99,12 @@ function complete(buf: Buffer, head = false): boolean {
 
 // ---- randomness --------------------------------------------------------------------------------
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 class Rand {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = rng(seed);
   }
   float(): number {
     return this.next();

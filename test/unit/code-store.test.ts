@@ -9,18 +9,10 @@ import { deflateRawSync, constants as zc } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CodeStore, checkEntryName, extractZip, MAX_UNZIPPED_BYTES } from '../../main/engine/control/code-store.js';
 import { makeZip, rawZip } from '../helpers/zip.js';
+import { walk } from '../helpers/walk.js';
 
 const link = (target: string) => ({ content: target, mode: 0o120777 });
 
-/** Every path under `dir`, links not followed. */
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    out.push(p);
-    if (lstatSync(p).isDirectory()) walk(p, out);
-  }
-  return out;
-}
 
 /** A store two levels below a folder of its own, so anything written around it shows. */
 const made: string[] = [];

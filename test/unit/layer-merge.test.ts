@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CodeStore } from '../../main/engine/control/code-store.js';
 import { makeZip } from '../helpers/zip.js';
+import { walk } from '../helpers/walk.js';
 
 const link = (target: string) => ({ content: target, mode: 0o120777 });
 
@@ -20,15 +21,6 @@ const tempTop = () => {
   return dir;
 };
 
-/** Every path under `dir` (lstat: links are not followed). */
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    out.push(p);
-    if (lstatSync(p).isDirectory()) walk(p, out);
-  }
-  return out;
-}
 
 describe('merging layers into an env folder', () => {
   it('never writes or deletes outside the folder, whatever the layers link to', async () => {

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { extractZip } from '../../main/engine/control/code-store.js';
 import { LambdaError } from '../../main/engine/errors.js';
 import { rawZip, type RawEntry } from '../helpers/zip.js';
+import { rng } from '../helpers/rng.js';
 
 const SEED = Number(process.env.LWB_FUZZ_SEED ?? 1234);
 const CASES = Number(process.env.LWB_FUZZ_CASES ?? 10_000);
@@ -20,16 +21,9 @@ const CASES = Number(process.env.LWB_FUZZ_CASES ?? 10_000);
 const LIMITS = { maxBytes: 256 * 1024, maxEntries: 48 };
 const HANG_MS = 10_000;
 
-/** mulberry32: tiny, seedable, good enough to pick cases. */
+/** Seedable case picking (the shared mulberry32). */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick, chance: (p: number) => next() < p };
