@@ -9,8 +9,8 @@ import { LeanClient, invokeRequest } from './http-client.js';
 import { startServer, removeDir, type RunningServer } from '../test/helpers/server.js';
 import { createFunction } from '../test/helpers/lambda.js';
 import { docker, environments } from '../test/helpers/workbench.js';
-import { signedFetch, signHeaders } from '../test/helpers/signed-fetch.js';
-import { createServer, type IncomingMessage } from 'node:http';
+import { signedFetch, signHeaders, TEST_CREDENTIALS } from '../test/helpers/signed-fetch.js';
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiGuard, type AuthMode } from '../main/server/auth/guard.js';
 import { loadOrCreateCredentials } from '../main/server/auth/credentials.js';
@@ -277,6 +277,126 @@ async function coldStarts(runtime: string, handler: string, files: Record<string
   }
 }
 
+/**
+ * Bursts of cold invokes (issue 9 E): N concurrent invokes of a 200 ms handler at 128 MB on a fresh
+ * function, each on a connection of its own; how long until all answered, how many envs were made,
+ * how fast, and how quickly /_workbench/environments answered meanwhile. Then SIGINT, and what of
+ * the workbench is left in Docker and among the loop devices (issue 9 F).
+ */
+async function burst(n: number, shutdownCheck: boolean): Promise<void> {
+  const server = await startServer();
+  const auth = { authorization: `AWS4-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId}/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` };
+  try {
+    const client = server.client();
+    await createFunction(client, { name: 'warmup', files: { 'index.js': 'exports.handler = async () => 1;' } });
+    await createFunction(client, { name: 'burst', timeout: 60, files: { 'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 200)); return 1; };' } });
+    const warm = await LeanClient.open(server.port);
+    await timedInvoke(warm, await invokeRequest('warmup', '{}')); // the image exists and a sandbox is ready
+    warm.close();
+    await new Promise((r) => setTimeout(r, 2000));
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const envListMs: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) {
+        const t = hr();
+        await fetch(`${server.url}/_workbench/environments?function=burst`, { headers: auth }).then((r) => r.arrayBuffer());
+        envListMs.push(hr() - t);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const cpu0 = machineBusySeconds();
+    const t0 = hr();
+    const firstAnswer: number[] = [];
+    const codes = await Promise.all(
+      Array.from({ length: n }, () =>
+        new Promise<number>((resolve) => {
+          const req = request(
+            { host: '127.0.0.1', port: server.port, path: '/2015-03-31/functions/burst/invocations', method: 'POST', agent, timeout: 60_000, headers: { ...auth, 'content-type': 'application/json', 'content-length': 2 } },
+            (res) => {
+              res.resume();
+              res.on('end', () => {
+                firstAnswer.push(hr() - t0);
+                resolve(res.statusCode!);
+              });
+            },
+          );
+          req.on('timeout', () => req.destroy());
+          req.on('error', () => resolve(-1));
+          req.end('{}');
+        }),
+      ),
+    );
+    const seconds = (hr() - t0) / 1000;
+    probing = false;
+    await probe;
+    const events = (await (await fetch(`${server.url}/_workbench/events?function=burst`, { headers: auth })).json()) as { kind: string; from?: string | null; at: number }[];
+    const created = events.filter((e) => e.kind === 'env.state' && e.from === null).map((e) => e.at).sort((a, b) => a - b);
+    const queued = events.filter((e) => e.kind === 'queued').length;
+    const statuses: Record<string, number> = {};
+    for (const c of codes) statuses[c] = (statuses[c] ?? 0) + 1;
+    envListMs.sort((a, b) => a - b);
+    firstAnswer.sort((a, b) => a - b);
+    const span = created.length > 1 ? (created[created.length - 1]! - created[0]!) / 1000 : 0;
+    emit(`burst_cold_c${n}`, {
+      handler_ms: 200,
+      memory_mb: 128,
+      seconds: round(seconds, 2),
+      statuses,
+      first_answer_s: round(firstAnswer[0]! / 1000, 2),
+      envs_created: created.length,
+      envs_per_s: span > 0 ? round((created.length - 1) / span, 1) : null,
+      served_by_freed_env: queued,
+      environments_view_ms: { p50: round(percentile(envListMs, 50), 1), max: round(envListMs[envListMs.length - 1]!, 1), n: envListMs.length },
+      // All cores' busy time during the burst (dockerd, runc, the inits, the server, the handlers'
+      // little work) per env created: an upper bound on what one env creation costs the machine.
+      machine_cpu_s_per_env: created.length ? round((machineBusySeconds() - cpu0) / created.length, 2) : null,
+    });
+    if (shutdownCheck) {
+      // Many envs, then SIGINT: nothing of the workbench may be left.
+      const holders = await createFunction(client, { name: 'hold', timeout: 120, files: { 'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 60_000)); return 1; };' } });
+      void holders;
+      const hold = Array.from({ length: 100 }, () => invokeOn(server.port, 'hold', auth, agent));
+      const until = Date.now() + 120_000;
+      let containers = 0;
+      while (Date.now() < until) {
+        containers = (await docker.listContainers({ all: true, filters: { label: ['lambda-workbench'] } })).length;
+        if (containers >= 100) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const t = hr();
+      server.proc.kill('SIGINT');
+      const code = await server.stop();
+      const stopMs = hr() - t;
+      await Promise.all(hold);
+      const left = (await docker.listContainers({ all: true, filters: { label: ['lambda-workbench'] } })).length;
+      const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'BACK-FILE'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`${server.dataDir}/`)).length;
+      emit('shutdown_sigint', { containers_before: containers, exit_code: code, seconds: round(stopMs / 1000, 1), containers_left: left, loop_devices_left: loops });
+    }
+  } finally {
+    await server.stop();
+    removeDir(server.dataDir);
+  }
+}
+
+/** Busy CPU seconds of the whole machine since boot (/proc/stat, all cores). */
+function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f as number[];
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / 100; // USER_HZ
+}
+
+function invokeOn(port: number, fn: string, headers: Record<string, string>, agent: Agent): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: `/2015-03-31/functions/${fn}/invocations`, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': 2 } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', () => resolve(-1));
+    req.end('{}');
+  });
+}
+
 async function main(): Promise<void> {
   const python = `python${execFileSync('/usr/bin/python3', ['-c', 'import sys;print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim()}`;
   emit('machine', { cpus: (await import('node:os')).cpus().length, node: process.version, docker: (await docker.version()).Version });
@@ -303,6 +423,8 @@ async function main(): Promise<void> {
   await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, true);
   await coldStarts(python, 'app.handler', HELLO_PY, true);
   await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, false);
+  await burst(100, false);
+  await burst(300, true);
 }
 
 main().catch((err) => {
