@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke, report } from '../helpers/lambda.js';
 import { makeZip } from '../helpers/zip.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signedFetch } from '../helpers/signed-fetch.js';
+import { waitFor } from '../helpers/workbench.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -50,5 +55,27 @@ describe('deploys while invocations run', () => {
     const after = await invoke(client, 'publish');
     expect(after.json).toEqual({ tag: 'p1' });
     expect(report(after.log)['Init Duration']).toBeUndefined();
+  }, 60_000);
+
+  it('a linked-folder save while an invocation runs: it returns the old code\'s result; the next runs the new code, cold', async () => {
+    const client = server.client();
+    const folder = mkdtempSync(join(tmpdir(), 'lwb-linked-deploy-'));
+    writeFileSync(join(folder, 'index.js'), source('l1'));
+    await createFunction(client, { name: 'linked-deploy', timeout: 10, files: { 'index.js': source('zip') } });
+    const res = await signedFetch(`${server.url}/_workbench/functions/linked-deploy/linked-folder`, { method: 'PUT', body: JSON.stringify({ Folder: folder }) });
+    expect(res.status).toBe(200);
+    expect((await invoke(client, 'linked-deploy')).json).toEqual({ tag: 'l1' });
+    const running = invoke(client, 'linked-deploy', { ms: 3000 });
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(join(folder, 'index.js'), source('l2'));
+    // The save is picked up (debounced) while the 3 s invocation still runs.
+    const next = await waitFor('the saved code', async () => {
+      const out = await invoke(client, 'linked-deploy');
+      return out.json?.tag === 'l2' && out;
+    }, 10_000);
+    expect(report(next.log)['Init Duration']).toBeDefined();
+    const old = await running;
+    expect(old.functionError).toBeUndefined();
+    expect(old.json).toEqual({ tag: 'l1' });
   }, 60_000);
 });

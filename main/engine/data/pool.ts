@@ -125,7 +125,9 @@ export class EnvironmentPool {
         if (signal.aborted) return onAbort();
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      const cause: EnvCause = this.envs.size > 0 || this.creating > 0 ? 'scale-out' : this.nextCause;
+      // The first env of an empty pool has the pool's cause; any other is a scale-out, also while
+      // the first is still being made (its waiter is in the list too).
+      const cause: EnvCause = this.envs.size > 0 || this.waiters.length > 1 || this.creating > 0 ? 'scale-out' : this.nextCause;
       // Still needed when its turn comes only if more invocations wait than creations are under way.
       let counted = false;
       const wanted = () => {
