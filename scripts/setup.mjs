@@ -24,6 +24,8 @@ const DEBIAN_PACKAGES = {
   // /tmp disks (main/engine/sandbox/scratch-disk.ts): mkfs.ext4 and debugfs; losetup.
   e2fsprogs: '/sbin/mkfs.ext4',
   mount: '/sbin/losetup',
+  // ss: the host checks that an env's channel peer is that container's init (docker-sandbox.ts).
+  iproute2: '/bin/ss',
 };
 
 const isRoot = process.getuid?.() === 0;
