@@ -8,7 +8,7 @@ import type { FunctionVersion } from '../../main/engine/data/model.js';
 import { findRuntime } from '../../main/engine/runtimes.js';
 import { EventLog } from '../../main/engine/telemetry/events.js';
 
-function fakeSandbox() {
+function fakeSandbox(opts: { freezeFails?: boolean } = {}) {
   const channel = Object.assign(new EventEmitter(), { sent: [] as Buffer[], send(b: Buffer) { this.sent.push(b); }, close() {}, isClosed: false });
   let destroyed = false;
   const sandbox = {
@@ -18,7 +18,9 @@ function fakeSandbox() {
     channel,
     setCpus: () => true,
     oomKills: () => 0,
-    freeze: async () => {},
+    freeze: async () => {
+      if (opts.freezeFails) throw new Error('freezer.state: Device or resource busy');
+    },
     thaw: async () => {},
     destroy: async () => {
       destroyed = true;
@@ -64,5 +66,26 @@ describe('an env whose init sends an undecodable frame', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(destroyed()).toBe(true);
     expect(env.state).toBe('gone');
+  });
+});
+
+describe('an env whose freeze fails', () => {
+  it('says so in its log and is shown idle, never frozen', async () => {
+    const { sandbox, channel } = fakeSandbox({ freezeFails: true });
+    const events = new EventLog();
+    const env = new ExecutionEnvironment(sandbox as never, fv, events, { freezeAfterMs: 20, keepAliveMs: 60_000, platformEnv: {} }, 'first-invoke', () => {});
+    const outcome = env.invoke({ requestId: 'r1', payload: Buffer.from('{}'), invokedArn: fv.functionArn, traceId: 't', tail: false });
+    await new Promise((r) => setImmediate(r));
+    channel.emit('message', { type: 'initDone', ts: process.hrtime.bigint() });
+    const t = process.hrtime.bigint();
+    channel.emit('message', { type: 'response', times: { next: t, delivered: t, done: t }, requestId: 'r1', body: Buffer.from('"ok"') });
+    channel.emit('message', { type: 'memory', requestId: 'r1', maxKb: 1024 });
+    expect((await outcome).payload.toString()).toBe('"ok"');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(env.state).toBe('idle');
+    expect(env.log.text()).toContain('[workbench] could not freeze this environment: freezer.state: Device or resource busy');
+    const states = events.recent().filter((e) => e.kind === 'env.state').map((e) => (e as { to: string; cause: string }).to + ':' + (e as { cause: string }).cause);
+    expect(states).toContain('idle:freeze-failed');
+    void env.shutdown('shutdown');
   });
 });
