@@ -5,17 +5,16 @@
 // with a JSON POST that needs a preflight, and with a submitted <form>; and
 // read the API's answers. Each is refused, and the SDK afterwards finds
 // nothing created.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium } from '../test/helpers/browser.js';
 import { CreateFunctionUrlConfigCommand, GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { startServer, type RunningServer } from '../test/helpers/server.js';
 import { createFunction, ROLE } from '../test/helpers/lambda.js';
 import { makeZip } from '../test/helpers/zip.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let server: RunningServer;
 let browser: Browser;
 let attacker: Server;
@@ -94,12 +93,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
   attackerOrigin = `http://localhost:${(attacker.address() as AddressInfo).port}`;
-  if (existsSync(CHROMIUM)) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  }
+  if (hasChromium) browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -116,7 +110,7 @@ async function functionNames(): Promise<string[]> {
   return ((await server.client().send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName!);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('a page on another origin cannot drive or read the API', () => {
+describe.skipIf(!hasChromium)('a page on another origin cannot drive or read the API', () => {
   it('creates nothing (text/plain POST, preflighted JSON POST, form post) and reads nothing', async () => {
     const page = await browser.newPage();
     await page.goto(`${attackerOrigin}/`);
