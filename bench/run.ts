@@ -354,8 +354,7 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
     });
     if (shutdownCheck) {
       // Many envs, then SIGINT: nothing of the workbench may be left.
-      const holders = await createFunction(client, { name: 'hold', timeout: 120, files: { 'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 60_000)); return 1; };' } });
-      void holders;
+      await createFunction(client, { name: 'hold', timeout: 120, files: { 'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 60_000)); return 1; };' } });
       const hold = Array.from({ length: 100 }, () => invokeOn(server.port, 'hold', auth, agent));
       const until = Date.now() + 120_000;
       let containers = 0;
