@@ -24,6 +24,7 @@ import { newTraceId, type InvokeOutcome } from './data/model.js';
 import { LambdaError } from './errors.js';
 import { RuntimeImages, type Progress } from './images/runtime-images.js';
 import { openRunDir, reapOrphans } from './sandbox/docker-sandbox.js';
+import { runFsUnavailable, unmountUnder } from './sandbox/run-fs.js';
 import { SandboxReserve } from './sandbox/reserve.js';
 import { scratchDisksUnavailable } from './sandbox/scratch-disk.js';
 import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
@@ -107,6 +108,7 @@ export class Engine {
   readonly history: ConfigHistory;
   readonly queue: AsyncQueue;
   private readonly runDir: string;
+  private readonly diskDir: string;
   /** Removal failures are said with the container's id, never swallowed. */
   private readonly logRemoveError = (id: string, err: unknown) => this.options.progress(`[sandbox] could not remove container ${id}: ${(err as Error).message}`);
   /** Held from open() to close(): one workbench per data directory. */
@@ -132,7 +134,10 @@ export class Engine {
     this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
     // Owner-only, short enough for socket paths, never a guessable name in the temp dir.
-    this.runDir = openRunDir(dataDir);
+    const run = openRunDir(dataDir);
+    this.runDir = run.dir;
+    this.diskDir = run.diskDir;
+    if (!run.isolated) options.progress(`[sandbox] envs see the host path of their code folders in /proc/self/mountinfo: ${runFsUnavailable() ?? 'the run folder could not be mounted'}`);
     const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
     const noDisks = scratchDisksUnavailable();
     if (noDisks) options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
@@ -141,6 +146,8 @@ export class Engine {
         docker,
         workbenchId: this.workbenchId,
         runDir: this.runDir,
+        isolatedMounts: run.isolated,
+        diskDir: run.diskDir,
         scratchDisks: noDisks === undefined,
         onScratchDiskError: (err) => options.progress(`[sandbox] /tmp falls back to a tmpfs (charged to memory): ${(err as Error).message}`),
         onIntruder: (message) => options.progress(`[sandbox] ${message}`),
@@ -346,6 +353,8 @@ export class Engine {
     await this.invoker.close();
     await this.reserve.close();
     await reapOrphans(this.docker, this.workbenchId, this.logRemoveError).catch((err: Error) => this.options.progress(`[sandbox] could not list containers to remove: ${err.message}`));
+    unmountUnder(this.runDir);
+    rmSync(this.diskDir, { recursive: true, force: true });
     rmSync(this.runDir, { recursive: true, force: true });
     this.db.close();
     this.lock?.release();

@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
 import { docker } from '../helpers/workbench.js';
 import { DockerSandbox, openRunDir } from '../../main/engine/sandbox/docker-sandbox.js';
+import { unmountUnder } from '../../main/engine/sandbox/run-fs.js';
 import { RuntimeImages } from '../../main/engine/images/runtime-images.js';
 import { findRuntime } from '../../main/engine/runtimes.js';
 import { SANDBOX_UID } from '../../main/engine/images/rootfs.js';
@@ -197,11 +198,12 @@ describe('the channel, seen from the host', () => {
   });
   afterAll(async () => {
     await Promise.all(sandboxes.map((s) => s.destroy()));
+    unmountUnder(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('refuses and reports whoever connects before the init, then removes the socket', async () => {
-    const runDir = openRunDir(dataDir);
+    const runDir = openRunDir(dataDir).dir;
     expect(statSync(runDir).mode & 0o777).toBe(0o700);
     const reports: string[] = [];
     const impostors: Promise<void>[] = [];
@@ -267,13 +269,14 @@ describe('the channel, seen from the host', () => {
     const longDir = join(dataDir, 'x'.repeat(70));
     rmSync(longDir, { recursive: true, force: true });
     mkdirSync(longDir);
-    const first = openRunDir(longDir);
+    const first = openRunDir(longDir).dir;
     expect(first.startsWith(join(tmpdir(), 'lwb-run-'))).toBe(true);
     expect(first).not.toContain('hardeningtest');
     expect(statSync(first).mode & 0o777).toBe(0o700);
-    const second = openRunDir(longDir);
+    const second = openRunDir(longDir).dir;
     expect(second).not.toBe(first);
     expect(existsSync(first)).toBe(false);
+    unmountUnder(second);
     rmSync(second, { recursive: true, force: true });
   });
 });

@@ -17,6 +17,10 @@ const loopDevicesUnder = (dir: string): string[] =>
     .filter((l) => l.includes(` ${dir}/`))
     .map((l) => l.split(' ')[0]!);
 
+/** Every attached loop device, by name (a path can change when a mount above it goes). */
+const attachedLoopDevices = (): string[] =>
+  execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+
 const containersOf = async (dataDir: string): Promise<number> => {
   // The run folder's path is in every sandbox's bind mounts.
   const all = await docker.listContainers({ all: true, filters: { label: ['lambda-workbench'] } });
@@ -55,7 +59,7 @@ describe('shutdown and recovery', () => {
     await createFunction(client, { name: 'warm', files: { 'index.js': 'exports.handler = async () => 1;' } });
     await client.send(new InvokeCommand({ FunctionName: 'warm', Payload: Buffer.from('{}') }));
     // What a kill between attaching a /tmp disk and starting its container leaves behind.
-    const orphanDir = join(dataDir, 'run', 'killed0sandbox');
+    const orphanDir = join(dataDir, 'disks', 'killed0sandbox'); // where sandboxes' /tmp images live
     mkdirSync(orphanDir, { recursive: true });
     const img = join(orphanDir, 'tmp.img');
     const fd = openSync(img, 'w');
@@ -67,7 +71,7 @@ describe('shutdown and recovery', () => {
     expect(loopDevicesUnder(dataDir)).toContain(leaked);
 
     const second = await startServer({ dataDir });
-    expect(loopDevicesUnder(dataDir)).not.toContain(leaked);
+    expect(attachedLoopDevices()).not.toContain(leaked);
     await second.stop();
     expect(await containersOf(dataDir)).toBe(0);
     expect(loopDevicesUnder(dataDir)).toEqual([]);

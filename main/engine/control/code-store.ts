@@ -17,6 +17,7 @@ import { join, posix } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { LambdaError } from '../errors.js';
+import { mountOverlay } from '../sandbox/run-fs.js';
 
 export const MAX_ZIPPED_BYTES = 50 * 1024 * 1024;
 export const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
@@ -411,6 +412,14 @@ export class CodeStore {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Mounts code trees read-only on `dest` as one overlay (`keys` in extraction order: a later
+   * layer's files win, as when layers are unpacked in order); root only (run-fs.ts).
+   */
+  mountInto(keys: string[], dest: string): Promise<void> {
+    return mountOverlay(this.root, [...keys].reverse(), dest);
   }
 
   /**

@@ -96,9 +96,14 @@ export class InvokeService {
     if (!taken) return null;
     const { sandbox } = taken;
     try {
-      this.deps.code.place(fv.codeKey, sandbox.taskDir);
-      // Layers go to /opt in order; a later one overwrites an earlier one's files.
-      for (const key of fv.layerKeys) this.deps.code.place(key, sandbox.optDir);
+      if (sandbox.isolatedMounts) {
+        // Mounted, not linked: the env's mountinfo then names no host path (run-fs.ts).
+        await Promise.all([this.deps.code.mountInto([fv.codeKey], sandbox.taskDir), this.deps.code.mountInto(fv.layerKeys, sandbox.optDir)]);
+      } else {
+        this.deps.code.place(fv.codeKey, sandbox.taskDir);
+        // Layers go to /opt in order; a later one overwrites an earlier one's files.
+        for (const key of fv.layerKeys) this.deps.code.place(key, sandbox.optDir);
+      }
     } catch (err) {
       await sandbox.destroy();
       throw err;

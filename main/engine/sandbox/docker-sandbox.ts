@@ -25,6 +25,7 @@ import { Channel, type InitMessage } from './channel.js';
 import { CgroupControl } from './cgroup.js';
 import { processAlive } from '../process-alive.js';
 import { createScratchDisk, releaseLoopDevicesUnder, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
+import { mountRunFs, runFsUnavailable, unmount, unmountUnder } from './run-fs.js';
 import { SECCOMP_SECURITY_OPT } from './seccomp.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
 
@@ -50,6 +51,10 @@ export interface SandboxContext {
   workbenchId: string;
   /** Folder for per-sandbox mounts (task, opt, channel socket). */
   runDir: string;
+  /** runDir is a filesystem of its own: code and layers are mounted (overlay), not hard-linked, into sandboxes. */
+  isolatedMounts?: boolean;
+  /** Where /tmp disk images go (default: the sandbox's folder). */
+  diskDir?: string;
   /** /tmp on a loop-mounted disk of the ephemeral size (see scratch-disk.ts); otherwise a tmpfs charged to memory. Turned off by the first failure. */
   scratchDisks?: boolean;
   /** Told of that failure: sandboxes get a tmpfs /tmp from then on. */
@@ -67,11 +72,40 @@ export interface SandboxContext {
  * local user could create first); its path is kept in `<dataDir>/run-dir` so
  * that the next start removes what a crash left behind.
  */
-export function openRunDir(dataDir: string): string {
+export function openRunDir(dataDir: string): RunDir {
+  // /tmp disk images live on disk beside the data, never in the run folder (a tmpfs where it can be).
+  const diskDir = join(dataDir, 'disks');
+  releaseLoopDevicesUnder(diskDir);
+  rmSync(diskDir, { recursive: true, force: true });
+  mkdirSync(diskDir, { mode: 0o700 });
+  const dir = openRunFolder(dataDir);
+  // Where it may, the run folder becomes a filesystem of its own, so envs do not see host paths (run-fs.ts).
+  let isolated = false;
+  if (!runFsUnavailable()) {
+    try {
+      mountRunFs(dir);
+      isolated = true;
+    } catch {
+      /* not allowed here (a container without CAP_SYS_ADMIN): code is hard-linked as before */
+    }
+  }
+  return { dir, isolated, diskDir };
+}
+
+export interface RunDir {
+  dir: string;
+  /** The folder is a tmpfs of its own and code is mounted, not linked, into sandboxes. */
+  isolated: boolean;
+  /** Where sandboxes' /tmp disk images live. */
+  diskDir: string;
+}
+
+function openRunFolder(dataDir: string): string {
   const preferred = join(dataDir, 'run');
   const record = join(dataDir, 'run-dir');
   if (preferred.length <= 60) {
-    releaseLoopDevicesUnder(preferred);
+    releaseLoopDevicesUnder(preferred); // while its images still have their paths: unmounting detaches them
+    unmountUnder(preferred);
     rmSync(preferred, { recursive: true, force: true });
     mkdirSync(preferred, { mode: 0o700 });
     return preferred;
@@ -82,6 +116,7 @@ export function openRunDir(dataDir: string): string {
     // Only a folder that is ours, made by mkdtemp below: the record is in the data dir, but be sure.
     if (previous.startsWith(join(tmpdir(), 'lwb-run-')) && st.isDirectory() && st.uid === process.getuid?.()) {
       releaseLoopDevicesUnder(previous);
+      unmountUnder(previous);
       rmSync(previous, { recursive: true, force: true });
     }
   } catch {
@@ -152,6 +187,8 @@ const isGone = (err: unknown): boolean => {
 export class DockerSandbox {
   readonly taskDir: string;
   readonly optDir: string;
+  /** Where this sandbox's /tmp disk image lives. */
+  private readonly diskDir: string;
   private container: Docker.Container | null = null;
   private cgroup: CgroupControl | null = null;
   private destroyed = false;
@@ -166,6 +203,7 @@ export class DockerSandbox {
   ) {
     this.taskDir = join(dir, 'task');
     this.optDir = join(dir, 'opt');
+    this.diskDir = ctx.diskDir ? join(ctx.diskDir, id) : dir;
   }
 
   static async create(ctx: SandboxContext, shape: SandboxShape): Promise<DockerSandbox> {
@@ -246,7 +284,8 @@ export class DockerSandbox {
     const memoryBytes = this.shape.memoryMb * 1024 * 1024;
     let disk: ScratchDisk | null = null;
     if (this.ctx.scratchDisks) {
-      disk = await createScratchDisk(this.dir, this.shape.ephemeralMb, { uid: SANDBOX_UID, gid: SANDBOX_GID }, this.id).catch((err) => {
+      mkdirSync(this.diskDir, { recursive: true, mode: 0o700 });
+      disk = await createScratchDisk(this.diskDir, this.shape.ephemeralMb, { uid: SANDBOX_UID, gid: SANDBOX_GID }, this.id).catch((err) => {
         // What failed once (no free loop device, a sandboxed dockerd) fails again: tmpfs from now on, said once.
         this.ctx.scratchDisks = false;
         this.ctx.onScratchDiskError?.(err);
@@ -268,7 +307,8 @@ export class DockerSandbox {
       ...tmp,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges', SECCOMP_SECURITY_OPT],
-      Binds: [`${this.taskDir}:/var/task:ro`, `${this.optDir}:/opt:ro`, `${chanDir}:/run/lwb:ro`],
+      // rslave: the code's overlay, mounted on task and opt once the sandbox is taken, reaches the env.
+      Binds: [`${this.taskDir}:/var/task:ro${this.isolatedMounts ? ',rslave' : ''}`, `${this.optDir}:/opt:ro${this.isolatedMounts ? ',rslave' : ''}`, `${chanDir}:/run/lwb:ro`],
       // Its own IPC namespace and no /dev/shm, as on Lambda.
       IpcMode: 'none',
       // Its own cgroup namespace: /proc/self/cgroup shows `/`, not the host's hierarchy.
@@ -363,7 +403,14 @@ export class DockerSandbox {
         if (!isGone(err)) this.ctx.onRemoveError?.(this.container.id, err);
       }
     }
+    if (this.isolatedMounts) await Promise.all([unmount(this.taskDir), unmount(this.optDir)]);
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.diskDir !== this.dir) rmSync(this.diskDir, { recursive: true, force: true });
+  }
+
+  /** Code and layers are mounted on task and opt (overlay), not hard-linked into them. */
+  get isolatedMounts(): boolean {
+    return this.ctx.isolatedMounts === true;
   }
 }
 
