@@ -1,0 +1,132 @@
+// Every request the window can make, as data: the method's name, the schema its
+// parameters are checked against at the boundary (main side, whatever the
+// transport), and — in `MethodResults` — the type it answers. The preload and the
+// WebSocket host expose exactly these names; nothing else crosses.
+import { z } from 'zod';
+import type {
+  CodeFile,
+  CodeTree,
+  EngineStatus,
+  EnvSummary,
+  EventTemplateView,
+  FunctionDetail,
+  FunctionSummary,
+  InvocationResult,
+  RuntimeTemplate,
+  SaveResult,
+  SavedEventView,
+  SavedEventsDocument,
+} from './results.js';
+
+const fnName = z.string().min(1).max(170);
+const codePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'a relative path without ".", ".." or empty segments');
+const envVars = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), z.string().max(4096));
+const eventName = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
+const templateId = z.enum(['nodejs-esm', 'nodejs-cjs', 'typescript', 'python', 'provided-bash']);
+
+export const codeOp = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('write'), path: codePath, content: z.string().max(50 * 1024 * 1024) }),
+  z.object({ op: z.literal('delete'), path: codePath }),
+  z.object({ op: z.literal('rename'), from: codePath, to: codePath }),
+  z.object({ op: z.literal('mkdir'), path: codePath }),
+]);
+export type CodeOp = z.infer<typeof codeOp>;
+
+export const methodParams = {
+  'status.get': z.object({}),
+  'functions.list': z.object({}),
+  'functions.get': z.object({ name: fnName }),
+  'functions.templates': z.object({}),
+  'functions.create': z.object({
+    name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, 'letters, digits, hyphens and underscores, at most 64'),
+    template: templateId,
+    runtime: z.string().optional(),
+    handler: z.string().max(128).optional(),
+    memorySize: z.number().int().min(128).max(10240).optional(),
+    timeout: z.number().int().min(1).max(900).optional(),
+    ephemeralStorage: z.number().int().min(512).max(10240).optional(),
+    environment: envVars.optional(),
+    description: z.string().max(256).optional(),
+  }),
+  'functions.updateConfig': z.object({
+    name: fnName,
+    handler: z.string().max(128).optional(),
+    runtime: z.string().optional(),
+    memorySize: z.number().int().min(128).max(10240).optional(),
+    timeout: z.number().int().min(1).max(900).optional(),
+    ephemeralStorage: z.number().int().min(512).max(10240).optional(),
+    environment: envVars.optional(),
+    description: z.string().max(256).optional(),
+  }),
+  'functions.delete': z.object({ name: fnName }),
+  'functions.publishVersion': z.object({ name: fnName, description: z.string().max(256).optional() }),
+  'aliases.put': z.object({ name: fnName, alias: z.string().regex(/^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/).max(128), version: z.string(), description: z.string().max(256).optional() }),
+  'aliases.delete': z.object({ name: fnName, alias: z.string().max(128) }),
+  'code.tree': z.object({ name: fnName }),
+  'code.read': z.object({ name: fnName, path: codePath }),
+  /** One save: every change applied together as one new `$LATEST` (and built, for TypeScript). */
+  'code.save': z.object({ name: fnName, ops: z.array(codeOp).min(1).max(1000), expectedRevisionId: z.string().optional() }),
+  'invoke.run': z.object({
+    name: fnName,
+    qualifier: z.string().max(128).optional(),
+    /** The payload as JSON text, exactly as typed. */
+    payload: z.string().max(6 * 1024 * 1024),
+    type: z.enum(['RequestResponse', 'Event', 'DryRun']).default('RequestResponse'),
+    source: z.enum(['ui', 'batch']).default('ui'),
+  }),
+  'envs.list': z.object({ name: fnName.optional() }),
+  'events.templates': z.object({}),
+  'events.render': z.object({ source: z.string().max(64), type: z.string().max(64), params: z.record(z.string(), z.unknown()).default({}), records: z.number().int().min(1).max(100).optional() }),
+  'events.saved.list': z.object({ name: fnName }),
+  'events.saved.save': z.object({ name: fnName, eventName, event: z.unknown() }),
+  'events.saved.rename': z.object({ name: fnName, eventName, newName: eventName }),
+  'events.saved.delete': z.object({ name: fnName, eventName }),
+  'events.saved.export': z.object({ name: fnName.optional() }),
+  'events.saved.import': z.object({ document: z.unknown() }),
+} as const;
+
+export type Method = keyof typeof methodParams;
+/** The parameters as the caller writes them (defaults optional). */
+export type ParamsOf<M extends Method> = z.input<(typeof methodParams)[M]>;
+/** The parameters as a handler receives them (validated, defaults filled). */
+export type CheckedParamsOf<M extends Method> = z.output<(typeof methodParams)[M]>;
+
+/** What each method answers. A method without an entry here fails the type check below. */
+export interface MethodResults {
+  'status.get': EngineStatus;
+  'functions.list': FunctionSummary[];
+  'functions.get': FunctionDetail;
+  'functions.templates': RuntimeTemplate[];
+  'functions.create': FunctionSummary;
+  'functions.updateConfig': FunctionDetail;
+  'functions.delete': { deleted: string };
+  'functions.publishVersion': { version: string };
+  'aliases.put': { alias: string; functionVersion: string };
+  'aliases.delete': { deleted: string };
+  'code.tree': CodeTree;
+  'code.read': CodeFile;
+  'code.save': SaveResult;
+  'invoke.run': InvocationResult;
+  'envs.list': EnvSummary[];
+  'events.templates': EventTemplateView[];
+  'events.render': { payload: unknown };
+  'events.saved.list': SavedEventView[];
+  'events.saved.save': SavedEventView;
+  'events.saved.rename': SavedEventView;
+  'events.saved.delete': { deleted: string };
+  'events.saved.export': SavedEventsDocument;
+  'events.saved.import': { imported: number };
+}
+
+export type ResultOf<M extends Method> = MethodResults[M];
+
+// Both maps name the same methods, or this fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const methodsMatch: Same<Method, keyof MethodResults> = true;
+
+export const METHODS = Object.keys(methodParams) as Method[];
+export const isMethod = (m: unknown): m is Method => typeof m === 'string' && Object.hasOwn(methodParams, m);

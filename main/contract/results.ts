@@ -1,0 +1,216 @@
+// What travels back over the contract: plain data, no classes, no Buffers, so
+// IPC's structured clone and the WebSocket's JSON carry it unchanged.
+
+/** Every request answers one of these; a transport never throws at its caller. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+export interface ContractError {
+  /** A code a user can search for: Lambda's own (ResourceNotFoundException, ...) or the workbench's (InvalidParameters, TransportClosed, ...). */
+  code: string;
+  message: string;
+  /** What to do about it, when the engine knows. */
+  hint?: string;
+}
+
+export type RuntimeTemplateId = 'nodejs-esm' | 'nodejs-cjs' | 'typescript' | 'python' | 'provided-bash';
+
+/** A starting point for a new function: the files it gets and how it runs. */
+export interface RuntimeTemplate {
+  id: RuntimeTemplateId;
+  label: string;
+  runtime: string;
+  handler: string;
+  /** Runtimes this template can be created with (the default first). */
+  runtimes: string[];
+  description: string;
+}
+
+export interface EnvCounts {
+  /** Idle and ready (not frozen). */
+  warm: number;
+  frozen: number;
+  /** Being created or running INIT. */
+  starting: number;
+  busy: number;
+}
+
+export interface FunctionSummary {
+  name: string;
+  runtime: string;
+  handler: string;
+  memorySize: number;
+  timeout: number;
+  ephemeralStorage: number;
+  /** Lambda's State (Active, Pending, Failed, Inactive). */
+  state: string;
+  lastModified: string;
+  codeSize: number;
+  revisionId: string;
+  /** Set when `$LATEST` is a folder on disk (read-only in the window). */
+  linkedFolder?: string;
+  /** Which template made it (TypeScript functions are built on save). */
+  template?: RuntimeTemplateId;
+  envs: EnvCounts;
+}
+
+export interface FunctionDetail extends FunctionSummary {
+  description: string;
+  environment: Record<string, string>;
+  architectures: string[];
+  layers: string[];
+  versions: { version: string; description: string; lastModified: string; codeSha256: string }[];
+  aliases: { name: string; functionVersion: string; description: string }[];
+}
+
+export interface CodeEntry {
+  /** Forward-slash path inside the function's code, no leading slash. */
+  path: string;
+  kind: 'file' | 'dir';
+  size: number;
+  /** Not valid UTF-8 text: shown as binary, never opened in the editor. */
+  binary: boolean;
+  /** Made by the build (e.g. esbuild's output for a TypeScript function), not by the user. */
+  generated?: boolean;
+  /** Unix mode bits (0o755 for a bootstrap). */
+  mode: number;
+}
+
+export interface CodeTree {
+  functionName: string;
+  entries: CodeEntry[];
+  /** Linked folders are edited in the user's own editor: the window shows them read-only. */
+  readOnly: boolean;
+  linkedFolder?: string;
+  codeSha256: string;
+  revisionId: string;
+}
+
+export interface CodeFile {
+  path: string;
+  size: number;
+  binary: boolean;
+  /** The text, when not binary. */
+  content?: string;
+}
+
+export interface BuildDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  text: string;
+}
+
+export interface BuildReport {
+  tool: 'esbuild';
+  ok: boolean;
+  durationMs: number;
+  errors: BuildDiagnostic[];
+  warnings: BuildDiagnostic[];
+  /** Files the build wrote into the code. */
+  outputs: string[];
+}
+
+export interface SaveResult {
+  revisionId: string;
+  codeSha256: string;
+  codeSize: number;
+  /** Present for functions built on save (TypeScript). A failed build saves nothing. */
+  build?: BuildReport;
+}
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+export type InvocationSource = 'ui' | 'batch';
+
+/** Everything the result card shows about one invocation. */
+export interface InvocationResult {
+  requestId: string;
+  functionName: string;
+  qualifier: string;
+  executedVersion: string;
+  type: InvocationType;
+  source: InvocationSource;
+  /** HTTP status the Invoke API would answer: 200, 202 (Event), 204 (DryRun). */
+  statusCode: number;
+  startedAt: string;
+  /** Wall time from the request to the answer, as the caller saw it. */
+  roundTripMs: number;
+  /** 'Unhandled' when the function (or the platform for it) failed. */
+  functionError?: string;
+  errorType?: string;
+  errorMessage?: string;
+  stackTrace?: string[];
+  /** The response body as text (JSON usually); absent for Event and DryRun. */
+  response?: string;
+  responseBytes: number;
+  durationMs?: number;
+  billedDurationMs?: number;
+  initDurationMs?: number;
+  maxMemoryUsedMb?: number;
+  memorySizeMb: number;
+  cold?: boolean;
+  /** Why the env was created (first-invoke, after-code-change, scale-out, ...), when cold. */
+  coldCause?: string;
+  envId?: string;
+  /** The invocation's own log lines (START … REPORT), as CloudWatch would show them. */
+  logLines: string[];
+}
+
+export type EnvState = 'starting' | 'initializing' | 'idle' | 'invoking' | 'frozen' | 'shuttingDown' | 'gone';
+
+export interface EnvSummary {
+  id: string;
+  functionName: string;
+  version: string;
+  state: EnvState | string;
+  logStream: string;
+}
+
+export interface ImageStatus {
+  runtime: string;
+  state: 'ready' | 'building' | 'missing' | 'failed';
+  /** The last thing the build said (e.g. "[image] nodejs20.x: copying node"). */
+  progress?: string;
+  error?: string;
+}
+
+export interface EngineStatus {
+  docker: { ok: boolean; version?: string; error?: string };
+  images: ImageStatus[];
+  /** The Lambda API's endpoint (what --endpoint-url takes). */
+  apiEndpoint: string;
+  functionUrlEndpoint: string;
+  authMode: 'default' | 'strict' | 'off';
+  region: string;
+  dataDir: string;
+  envs: EnvCounts;
+  version: string;
+}
+
+export interface EventTemplateView {
+  source: string;
+  type: string;
+  description: string;
+  batch: boolean;
+  params: {
+    name: string;
+    type: 'string' | 'number' | 'boolean' | 'json';
+    default: unknown;
+    description: string;
+    choices?: readonly string[];
+  }[];
+}
+
+export interface SavedEventView {
+  functionName: string;
+  name: string;
+  event: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The console's export format for saved test events. */
+export interface SavedEventsDocument {
+  format: 'lambda-workbench/saved-events';
+  version: 1;
+  events: { functionName: string; name: string; event: unknown }[];
+}
