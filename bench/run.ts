@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiGuard, type AuthMode } from '../main/server/auth/guard.js';
 import { loadOrCreateCredentials } from '../main/server/auth/credentials.js';
 import { MAX_SYNC_PAYLOAD, readBody } from '../main/server/http-util.js';
+import { uiBench } from './ui.js';
 
 const WARM_N = Number(process.env.BENCH_WARM_N ?? 5000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_S ?? 5);
@@ -424,6 +425,8 @@ async function main(): Promise<void> {
   await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, false);
   await burst(100, false);
   await burst(300, true);
+  // The window: first paint, its own overhead on a warm invoke, the bundle (bench/ui.ts).
+  await uiBench(emit);
 }
 
 main().catch((err) => {
