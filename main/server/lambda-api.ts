@@ -4,6 +4,8 @@
 // is a few string checks, not a framework.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WS_PATH } from '../contract/index.js';
 import type { Engine } from '../engine/engine.js';
 import { LambdaError } from '../engine/errors.js';
 import { BodyTooLarge, EMPTY_EVENT, MAX_CONTROL_BODY, MAX_SYNC_PAYLOAD, parseJson, readBody, sendError } from './http-util.js';
@@ -17,14 +19,22 @@ import { codeDownloadPath, presignerFor } from './presign.js';
 import type { AuditCaller, AuditInput } from '../engine/telemetry/audit.js';
 import { ApiGuard, iamVerifier, type AuthMode, type GuardTarget } from './auth/guard.js';
 import { AuthRefusal } from './auth/refusal.js';
-import { hostAllowed } from './auth/host.js';
+import { foreignHostRefusal, hostAllowed } from './auth/host.js';
+import { sendRefusal } from './auth/refusal.js';
 import type { WorkbenchCredentials } from './auth/credentials.js';
 import { codeDownloadVerdict, sendDownloadRefusal } from './workbench-api.js';
+import type { UiServer } from './ui/index.js';
+import { stripUiCookies } from './ui/session.js';
 
 export interface LambdaApiOptions {
   engine: Engine;
-  /** Extra routes (the UI in serve mode); return true when handled. */
+  /** Extra routes behind the guard (/_workbench views); return true when handled. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * Serve mode's window: its paths (`/`, `/index.html`, `/assets/*`, `/_ui/*`) and its WebSocket
+   * upgrade go to it, with its own session checks, instead of to the SigV4 guard.
+   */
+  ui?: UiServer;
   log?: (message: string) => void;
   /** Port of the function URL listener (0 or left out: a free one). */
   functionUrlPort?: number;
@@ -61,8 +71,12 @@ export class LambdaApi {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
     this.server.on('clientError', answerClientError).on('connect', refuseConnect);
+    if (opts.ui) this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     const strictKeys = opts.auth?.mode === 'strict' ? opts.auth.credentials : undefined;
     this.functionUrls = new FunctionUrlServer({ engine: opts.engine, log: opts.log, hostAllowed, verifyIam: strictKeys && iamVerifier(strictKeys, MAX_SYNC_PAYLOAD) });
+    // Cookies ignore ports: a browser sends the window's session cookie to a function URL on 127.0.0.1 too,
+    // and the function would read it from its event. It never gets there.
+    this.functionUrls.server.prependListener('request', stripUiCookies);
     const presigner = presignerFor(opts.engine.options.dataDir);
     opts.engine.codeUrl = (key) => `${this.baseUrl}${codeDownloadPath(presigner, key)}`;
   }
@@ -91,6 +105,18 @@ export class LambdaApi {
     ]);
   }
 
+  /** Upgrades: the window's WebSocket, and nothing else (there is no other protocol to switch to). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string, code: string, message: string) => {
+      const body = `${code}: ${message}\n`;
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-lwb-code: ${code}\r\n\r\n${body}`);
+    };
+    if (!hostAllowed(req)) return refuse('403 Forbidden', 'AccessDeniedException', foreignHostRefusal(req).message);
+    if (this.opts.ui?.upgrade(req, socket, head)) return;
+    refuse('400 Bad Request', 'UnsupportedUpgrade', `Only the window's WebSocket (${WS_PATH}) upgrades; send API requests without an Upgrade header.`);
+  }
+
   private fail(res: ServerResponse, err: unknown): void {
     // A client that hung up mid-body (ECONNRESET "aborted") has no one left to answer: not our failure.
     if (res.headersSent || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
@@ -116,6 +142,11 @@ export class LambdaApi {
     // Function URLs are not served here (by host name or path): their pages must not share the API's origin.
     if (functionUrlRequest(req, this.opts.engine.options.region)) {
       throw new LambdaError('UnknownOperationException', `Function URLs are served at ${this.functionUrls.baseUrl}, not on the API's port.`);
+    }
+    // The window's own paths: a session of their own (token, cookie, Origin), never the API's guard.
+    if (this.opts.ui?.isUiPath(path)) {
+      if (!hostAllowed(req)) return sendRefusal(res, foreignHostRefusal(req));
+      return this.opts.ui.handle(req, res, path, query);
     }
     // Code downloads answer to their presign alone, as S3's presigned URLs do: no header gets past a bad one.
     const download = codeDownloadVerdict(this.opts.engine, req);
@@ -146,8 +177,7 @@ export class LambdaApi {
     };
     const inv = method === 'POST' ? INVOKE_PATH.exec(path) : null;
     if (inv) return { operation: 'InvokeFunction', functionName: named(inv[1]), bodyLimit: MAX_SYNC_PAYLOAD };
-    // The UI's page needs no signature (it is what a browser opens); a presigned code download carries its own.
-    if (method === 'GET' && (path === '/' || path === '/index.html')) return { operation: 'GetUi', bodyLimit: 0, open: true };
+    // A presigned code download carries its own signature.
     if (codeDownloadVerdict(this.opts.engine, req)?.ok) return { operation: 'GetCode', bodyLimit: 0, open: true };
     for (const route of this.routes) {
       if (route.method !== method) continue;
