@@ -1,7 +1,8 @@
 // One execution environment: a sandbox hosting one function version, one
-// invocation at a time. Its state is an explicit machine (TRANSITIONS); the
-// init's frames drive it. Failures follow Lambda: a timeout, crash or OOM
-// resets the runtime (re-init on the next invoke) and keeps /tmp.
+// invocation at a time. Where it is in its life is a PhaseMachine (env-phases.ts):
+// the init's frames, the host's decisions and the timers are its events, and
+// nothing moves the env but a move that table allows. Failures follow Lambda: a
+// timeout, crash or OOM resets the runtime (re-init on the next invoke) and keeps /tmp.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,23 +12,14 @@ import { bootstrapArgv } from '../runtimes.js';
 import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
 import { LogStream, PlatformLines, tailBase64, type LogArchive } from '../telemetry/logs.js';
 import { RunLog } from '../telemetry/run-log.js';
+import { PHASES, PhaseMachine, debugHook, type EnvEvent, type EnvPhase } from './env-phases.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
 import { runtimeEnvironment } from './runtime-env.js';
 
-const TRANSITIONS: Record<EnvState, readonly EnvState[]> = {
-  starting: ['initializing', 'shuttingDown', 'gone'],
-  initializing: ['invoking', 'idle', 'shuttingDown', 'gone'],
-  // invoking → initializing: the runtime had died between invocations; it is started again for this one.
-  invoking: ['idle', 'initializing', 'shuttingDown', 'gone'],
-  idle: ['invoking', 'initializing', 'frozen', 'shuttingDown', 'gone'],
-  // frozen → idle: the freeze failed; the env stays usable and says so.
-  frozen: ['invoking', 'initializing', 'idle', 'shuttingDown', 'gone'],
-  shuttingDown: ['gone'],
-  gone: [],
-};
-
 /** Lambda's INIT phase limit before it retries init inside the invoke. */
 const INIT_LIMIT_MS = 10_000;
+/** A KILL the init does not confirm within this leaves the env unusable: it is given up. */
+const KILL_LIMIT_MS = 5_000;
 /** Response size limit the init enforces (Lambda's own figure). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
@@ -42,14 +34,13 @@ export interface EnvironmentOptions {
   logs?: LogArchive;
 }
 
-type Phase = 'init' | 'restart' | 'invoke' | 'report' | 'done';
-
-/** One invocation's progress through this env. */
+/** One invocation's progress through this env (which phase it is in is the env's phase). */
 interface Run {
   inv: Invocation;
-  phase: Phase;
   coldStart: boolean;
   resolve: (o: InvokeOutcome) => void;
+  /** The env went before the invocation started in it (EnvLost): the pool runs it elsewhere. */
+  reject: (err: Error) => void;
   /** This invocation's log block (written to the stream when complete), bounded in memory. */
   log: RunLog;
   /** Its START line (or platform.start record), so a restart can take it back. */
@@ -58,9 +49,10 @@ interface Run {
   initDurationMs?: number;
   /** Report Init Duration (first init of this env only). */
   reportInit: boolean;
+  /** INIT was started again because the runtime died before taking this event (done at most once). */
+  restarted?: boolean;
   /** Monotonic deadline of the invoke phase, once it started. */
   deadlineNs?: bigint;
-  timer?: NodeJS.Timeout;
   outcome?: InvokeOutcome;
   durationMs: number;
   status?: 'timeout' | 'error';
@@ -71,10 +63,14 @@ interface Run {
 const now = (): bigint => process.hrtime.bigint();
 const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
+/** Phases whose invocation has not started in the env yet: losing the env there loses nothing of it. */
+const notStarted = (p: EnvPhase): boolean => p === 'thawing' || p === 'awaitingReset';
+
 /** The env was lost before an invocation handed to it could start: the pool retries it elsewhere. */
 export class EnvLost extends Error {
+  readonly code = 'EnvLost';
   constructor(envId: string) {
-    super(`env ${envId} was lost before the invocation started`);
+    super(`env ${envId} was lost before the invocation started; it is run in another env`);
   }
 }
 
@@ -87,20 +83,28 @@ export class ExecutionEnvironment {
   readonly log: LogStream;
   /** START/END/REPORT and the other platform lines, in the function's log format. */
   private readonly lines: PlatformLines;
-  state: EnvState = 'starting';
+  /** Where the env is in its life, and its timers. */
+  readonly phases: PhaseMachine;
   /** Set once the first invocation has reported (Init Duration appears only then). */
   private initReported = false;
+  /** The runtime finished INIT and has not exited: invocations go to it without a new INIT. */
   private runtimeAlive = false;
+  /** The runtime process exists (started, its EXIT not yet seen): a KILL has something to reset. */
+  private processAlive = false;
   private runtimeStarts = 0;
   private maxMemoryKb = 0;
+  /** The invocation the env holds: set in the busy phases. */
   private run: Run | null = null;
   /** A run whose response went out and whose REPORT waits for the MEMORY frame. */
   private reporting: Run | null = null;
-  private idleSince = 0;
-  private idleTimer: NodeJS.Timeout | null = null;
+  /** The freeze call in flight (a thaw or a shutdown waits for it first). */
   private freezing: Promise<void> | null = null;
+  /** Who waits for a provisioned INIT. */
+  private provisionWaiter: { resolve: () => void; reject: (err: Error) => void; startedNs: bigint } | null = null;
+  private onReported: (() => void) | null = null;
   private pendingCause: EnvCause;
   private readonly memoryMb: number;
+  private prefaceLines: string[] = [];
 
   constructor(
     readonly sandbox: DockerSandbox,
@@ -116,6 +120,8 @@ export class ExecutionEnvironment {
     this.pendingCause = cause;
     this.log = new LogStream(fv.logGroup, fv.version);
     this.lines = new PlatformLines(fv.logFormat, fv.systemLogLevel);
+    this.phases = new PhaseMachine(this.id, 'new', debugHook);
+    this.phases.onMove((m) => this.recordState(m.from, m.to!, m.cause ?? 'invoke'));
     opts.logs?.add(fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
     sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));
@@ -123,20 +129,28 @@ export class ExecutionEnvironment {
     sandbox.channel.on('protocolError', (err: Error) => this.onProtocolError(err));
   }
 
-  get busy(): boolean {
-    return this.run !== null;
+  /** What the env shows (a phase's public face; see PHASES). */
+  get state(): EnvState {
+    return this.phases.state;
   }
 
-  private setState(to: EnvState, cause: EnvCause): void {
-    const from = this.state;
+  /** An invocation holds the env. */
+  get busy(): boolean {
+    return this.phases.busy;
+  }
+
+  private go(event: EnvEvent, cause: EnvCause): EnvPhase {
+    return this.phases.move(event, cause);
+  }
+
+  /** The env.state event of a move that changes what the env shows. */
+  private recordState(fromPhase: EnvPhase, toPhase: EnvPhase, cause: EnvCause): void {
+    const from = PHASES[fromPhase].state;
+    const to = PHASES[toPhase].state;
     if (from === to) return;
-    if (!TRANSITIONS[from].includes(to)) throw new Error(`env ${this.id}: illegal transition ${from} → ${to} (${cause})`);
-    this.state = to;
     if (to === 'gone') this.opts.logs?.ended(this.fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: this.fv.functionName, version: this.fv.version, from, to, cause });
   }
-
-  private prefaceLines: string[] = [];
 
   /** A platform line that opens the next invocation's log (e.g. what was built while it waited). */
   preface(line: string): void {
@@ -145,44 +159,61 @@ export class ExecutionEnvironment {
 
   /** Runs one invocation; the caller must have taken this env from the pool (it is not busy). */
   async invoke(inv: Invocation): Promise<InvokeOutcome> {
-    if (this.run) throw new Error(`env ${this.id} is busy`);
-    if (this.state === 'gone' || this.state === 'shuttingDown') throw new Error(`env ${this.id} is ${this.state}`);
+    const phase = this.phases.phase;
+    // Chosen, then shut down before this call (a pool retiring in between): it runs elsewhere.
+    if (this.state === 'shuttingDown' || this.state === 'gone') throw new EnvLost(this.id);
+    // Busy: an invocation holds it (thawing and awaitingReset allow moves for that one only).
+    if (this.busy) throw this.phases.illegal('claim');
+    // A frozen env is thawed first and a resetting one finishes its reset (milliseconds): both are
+    // claimed now so nobody else takes them meanwhile.
+    const event: EnvEvent = phase === 'frozen' || phase === 'resetting' ? 'claim' : this.runtimeAlive ? 'dispatch' : 'coldStart';
+    if (!this.phases.can(event)) throw this.phases.illegal(event);
     let resolve!: (o: InvokeOutcome) => void;
-    const done = new Promise<InvokeOutcome>((r) => (resolve = r));
-    const run: Run = { inv, phase: 'init', coldStart: false, resolve, log: new RunLog(), initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
+    let reject!: (err: Error) => void;
+    const done = new Promise<InvokeOutcome>((res, rej) => ((resolve = res), (reject = rej)));
+    // Handed back (EnvLost) while the thaw is awaited below: not an unhandled rejection meanwhile.
+    done.catch(() => {});
+    const run: Run = { inv, coldStart: false, resolve, reject, log: new RunLog(), initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
     for (const line of this.prefaceLines.splice(0)) run.log.platform(line);
     this.run = run;
-    if (this.state === 'frozen') {
-      if (this.freezing) await this.freezing;
-      await this.sandbox.thaw();
+    if (event === 'dispatch') this.dispatch(run, 'dispatch');
+    else if (event === 'coldStart') this.startRuntime(run, this.pendingCause, 'coldStart');
+    else {
+      this.go('claim', 'invoke');
+      // awaitingReset: the reset's EXIT starts the runtime for this run (onRuntimeExit).
+      if (phase === 'frozen') await this.thawFor(run);
     }
-    // A reset in progress (runtime being killed after a failure) finishes first: milliseconds.
-    if (this.killing) await this.killing.promise;
-    const state = this.state as EnvState; // the awaits above may have seen it shut down
-    if (state === 'gone' || state === 'shuttingDown') {
-      // The env went away while this invocation waited for it (a reset that never finished, e.g.
-      // after a fork bomb): the invocation never ran here, and the pool gives it another env.
-      if (this.run === run) this.run = null;
-      throw new EnvLost(this.id);
-    }
-    run.coldStart = !this.runtimeAlive;
-    if (this.runtimeAlive) this.dispatch(run, 'invoke');
-    else this.startRuntime(run, this.pendingCause);
     return done;
   }
 
+  /** Thaws a claimed frozen env, then runs the invocation, unless the env went meanwhile. */
+  private async thawFor(run: Run): Promise<void> {
+    try {
+      if (this.freezing) await this.freezing;
+      await this.sandbox.thaw();
+    } catch (err) {
+      this.log.append(`[workbench] could not thaw this environment: ${(err as Error).message}\n`);
+      void this.shutdown('sandbox-lost');
+      return;
+    }
+    // Shut down or lost while it waited: the run was already handed back (EnvLost).
+    if (this.run !== run || this.phases.phase !== 'thawing') return;
+    if (this.runtimeAlive) this.dispatch(run, 'dispatch');
+    else this.startRuntime(run, this.pendingCause, 'coldStart');
+  }
+
   /**
-   * Starts the runtime for an invocation (cold start or re-init after a reset). `retry`: the
-   * suppressed init's second attempt, whose timeout fails the invocation (it never retries again).
+   * Starts the runtime for an invocation: a cold start or a re-init after a reset (init), or the
+   * suppressed init's second attempt (initRetry, within the function's timeout).
    */
-  private startRuntime(run: Run, cause: EnvCause, retry = false): void {
-    this.setState('initializing', cause);
-    run.phase = retry ? 'restart' : 'init';
+  private startRuntime(run: Run, cause: EnvCause, event: 'coldStart' | 'exited' | 'restart'): void {
+    const to = this.go(event, cause);
+    run.coldStart = true;
     run.reportInit = !this.initReported;
     if (this.runtimeStarts === 0) run.log.platform(this.initStartLine());
     run.initStartNs = this.sendStart();
-    const limit = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : INIT_LIMIT_MS;
-    run.timer = setTimeout(() => this.onInitTimeout(run), limit);
+    const limit = to === 'initRetry' ? nsToMs(run.deadlineNs! - now()) : INIT_LIMIT_MS;
+    this.phases.arm('initDeadline', limit, () => this.onInitTimeout(run));
   }
 
   /** Starts the runtime process; returns when (monotonic ns) the INIT phase began. */
@@ -205,39 +236,49 @@ export class ExecutionEnvironment {
    * first invoke is warm (no Init Duration in its REPORT).
    */
   provision(): Promise<void> {
-    if (this.state !== 'starting') return Promise.reject(new Error(`env ${this.id} is ${this.state}, not new`));
-    this.setState('initializing', 'provisioned');
+    if (!this.phases.can('provision')) return Promise.reject(this.phases.illegal('provision'));
+    this.go('provision', 'provisioned');
     this.log.append(this.initStartLine());
     return new Promise((resolve, reject) => {
-      const startedNs = this.sendStart();
-      const timer = setTimeout(() => finish(new Error('provisioned init took more than 10 s')), INIT_LIMIT_MS);
-      const finish = (err?: Error, ts?: bigint) => {
-        clearTimeout(timer);
-        this.provisioning = null;
-        if (err) {
-          this.recordInit(nsToMs(now() - startedNs), 'error');
-          void this.shutdown('init-error');
-          return reject(err);
-        }
-        this.runtimeAlive = true;
-        this.initReported = true;
-        this.sandbox.setCpus(cpusForMemory(this.memoryMb));
-        const initMs = nsToMs(ts! - startedNs);
-        this.recordInit(initMs, 'success');
-        this.log.append(this.lines.initDone(this.initializationType, initMs));
-        this.becomeAvailable();
-        resolve();
-      };
-      this.provisioning = finish;
+      this.provisionWaiter = { resolve, reject, startedNs: this.sendStart() };
+      this.phases.arm('initDeadline', INIT_LIMIT_MS, () => this.provisionFailed(new Error('provisioned init took more than 10 s'), 'initTimeout'));
     });
   }
 
-  private provisioning: ((err?: Error, ts?: bigint) => void) | null = null;
+  private provisioned(ts: bigint): void {
+    const waiter = this.provisionWaiter!;
+    this.provisionWaiter = null;
+    this.runtimeAlive = true;
+    this.initReported = true;
+    this.sandbox.setCpus(cpusForMemory(this.memoryMb));
+    const initMs = nsToMs(ts - waiter.startedNs);
+    this.recordInit(initMs, 'success');
+    this.log.append(this.lines.initDone(this.initializationType, initMs));
+    this.go('initDone', 'response');
+    this.becomeAvailable();
+    waiter.resolve();
+  }
 
-  private dispatch(run: Run, cause: EnvCause): void {
+  /** A provisioned INIT failed: the env ends (it never takes invocations). */
+  private provisionFailed(err: Error, event: EnvEvent): void {
+    if (!this.dropProvisionWaiter(err)) return;
+    void this.shutdown('init-error', event);
+  }
+
+  /** Fails whoever waits for a provisioned INIT; false when nobody does. */
+  private dropProvisionWaiter(err: Error): boolean {
+    const waiter = this.provisionWaiter;
+    if (!waiter) return false;
+    this.provisionWaiter = null;
+    this.recordInit(nsToMs(now() - waiter.startedNs), 'error');
+    waiter.reject(err);
+    return true;
+  }
+
+  /** Sends the invocation to the warm runtime (`dispatch`) or to the one whose INIT just ended (`initDone`). */
+  private dispatch(run: Run, event: 'dispatch' | 'initDone'): void {
     const inv = run.inv;
-    this.setState('invoking', cause);
-    run.phase = 'invoke';
+    this.go(event, 'invoke');
     const remainingMs = run.deadlineNs !== undefined ? Math.max(1, nsToMs(run.deadlineNs - now())) : this.fv.timeout * 1000;
     if (run.deadlineNs === undefined) run.deadlineNs = now() + BigInt(Math.round(remainingMs * 1e6));
     let headers =
@@ -249,42 +290,36 @@ export class ExecutionEnvironment {
     if (inv.clientContext) headers += `Lambda-Runtime-Client-Context: ${inv.clientContext}\r\n`;
     if (inv.cognitoIdentity) headers += `Lambda-Runtime-Cognito-Identity: ${inv.cognitoIdentity}\r\n`;
     this.logStart(run);
-    run.timer = setTimeout(() => this.onInvokeTimeout(run), remainingMs);
+    this.phases.arm('invokeDeadline', remainingMs, () => this.timeOut(run, 'invokeTimeout'));
     this.sandbox.channel.send(encodeInvoke(inv.requestId, headers, inv.payload));
   }
 
   private onMessage(m: InitMessage): void {
-    const run = this.run;
     switch (m.type) {
       case 'log': {
         const text = m.data.toString('utf8');
-        const target = run ?? this.reporting;
+        const target = this.run ?? this.reporting;
         if (target) target.log.output(text);
         else this.log.append(text);
         return;
       }
-      case 'initDone': {
-        if (this.provisioning) return this.provisioning(undefined, m.ts);
-        if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
-        clearTimeout(run.timer);
-        this.runtimeAlive = true;
-        this.sandbox.setCpus(cpusForMemory(this.memoryMb));
-        const initMs = nsToMs(m.ts - run.initStartNs);
-        if (run.phase === 'init') run.initDurationMs = initMs;
-        this.recordInit(initMs, 'success');
-        run.log.platform(this.lines.initDone(this.initializationType, initMs));
-        this.dispatch(run, 'invoke');
-        return;
-      }
+      case 'initDone':
+        if (!this.phases.offer('initDone', 'INIT_DONE frame')) return;
+        if (this.phases.phase === 'provisioning') return this.provisioned(m.ts);
+        return this.onInitDone(this.run!, m.ts);
       case 'initError':
-        if (this.provisioning) return this.provisioning(new Error(`provisioned init failed: ${m.errorType} ${m.body.toString('utf8').slice(0, 500)}`));
-        if (!run || (run.phase !== 'init' && run.phase !== 'restart')) return;
-        return this.onInitError(run, m.ts, m.errorType, m.body);
+        if (!this.phases.offer('initError', 'INIT_ERROR frame')) return;
+        if (this.phases.phase === 'provisioning') {
+          return this.provisionFailed(new Error(`provisioned init failed: ${m.errorType} ${m.body.toString('utf8').slice(0, 500)}`), 'initError');
+        }
+        return this.onInitError(this.run!, m.ts, m.errorType, m.body);
       case 'response':
       case 'error':
-      case 'tooLarge':
-        if (!run || run.phase !== 'invoke' || m.requestId !== run.inv.requestId) return;
+      case 'tooLarge': {
+        const run = this.run;
+        if (!this.phases.offer('response', `${m.type} frame`) || !run || m.requestId !== run.inv.requestId) return;
         return this.onResult(run, m);
+      }
       case 'memory':
         this.maxMemoryKb = Math.max(this.maxMemoryKb, m.maxKb);
         if (this.reporting && this.reporting.inv.requestId === m.requestId) this.finishReport(this.reporting);
@@ -299,8 +334,17 @@ export class ExecutionEnvironment {
     }
   }
 
+  private onInitDone(run: Run, ts: bigint): void {
+    this.runtimeAlive = true;
+    this.sandbox.setCpus(cpusForMemory(this.memoryMb));
+    const initMs = nsToMs(ts - run.initStartNs);
+    if (this.phases.phase === 'init') run.initDurationMs = initMs;
+    this.recordInit(initMs, 'success');
+    run.log.platform(this.lines.initDone(this.initializationType, initMs));
+    this.dispatch(run, 'initDone');
+  }
+
   private onResult(run: Run, m: Extract<InitMessage, { type: 'response' | 'error' | 'tooLarge' }>): void {
-    clearTimeout(run.timer);
     run.durationMs = durationOf(m.times);
     if (m.type === 'response') this.settle(run, m.body);
     else if (m.type === 'error') this.settle(run, m.body, m.errorType || 'Unhandled');
@@ -309,9 +353,9 @@ export class ExecutionEnvironment {
       this.settle(run, platformError(type, `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`), type);
     }
     // The response goes out now; END and REPORT follow when the MEMORY frame arrives.
-    run.phase = 'report';
     this.reporting = run;
     this.run = null;
+    this.go('response', 'response');
     if (!run.inv.tail) this.resolveRun(run);
     this.becomeAvailable();
   }
@@ -348,6 +392,9 @@ export class ExecutionEnvironment {
     this.onReported?.();
     this.writeEndAndReport(run);
     this.resolveRun(run);
+    if (!this.phases.offer('reported', 'MEMORY frame')) return;
+    // Idle only now: the freeze is due from here, not from the response (the init had to run to send the frame).
+    if (this.go('reported', 'response') === 'idle') this.armFreeze();
   }
 
   private writeEndAndReport(run: Run): void {
@@ -378,7 +425,6 @@ export class ExecutionEnvironment {
       status: run.status === 'timeout' ? 'timeout' : run.status === 'error' ? 'error' : 'success',
       errorType: run.errorType,
     });
-    run.phase = 'done';
     this.log.append(run.log.text());
   }
 
@@ -389,10 +435,15 @@ export class ExecutionEnvironment {
     run.resolve(run.outcome);
   }
 
-  /** Ends a run that failed without a normal response: the platform answers for the function. */
+  /** Hands back an invocation that never started here: the pool runs it in another env. */
+  private loseRun(run: Run): void {
+    if (this.run === run) this.run = null;
+    run.reject(new EnvLost(this.id));
+  }
+
+  /** Ends a run that failed without a normal response: the platform answers for the function. Call before the move. */
   private failRun(run: Run, errorType: string, errorMessage: string, status: 'timeout' | 'error', logLines: string): void {
-    clearTimeout(run.timer);
-    if (run.phase === 'init' || run.phase === 'restart') this.logStart(run);
+    if (this.phases.phase !== 'invoking') this.logStart(run);
     run.log.platform(logLines);
     this.settle(run, platformError(errorType, errorMessage), errorType, status);
     this.run = null;
@@ -401,7 +452,6 @@ export class ExecutionEnvironment {
   }
 
   private onInitError(run: Run, ts: bigint, errorType: string, body: Buffer): void {
-    clearTimeout(run.timer);
     const type = errorType || 'Runtime.Unknown';
     const initMs = nsToMs(ts - run.initStartNs);
     this.recordInit(initMs, 'error', type);
@@ -414,24 +464,25 @@ export class ExecutionEnvironment {
     this.resolveRun(run);
     // The runtime normally exits after reporting; make sure it does. The env is free again at once.
     this.pendingCause = 'init-error';
-    this.killRuntime();
+    this.reset('initError');
+  }
+
+  /**
+   * After a failed run: into `resetting` and the runtime is killed (Lambda's reset; /tmp and the
+   * env stay); the next invocation waits for the EXIT. Nothing to kill: idle at once.
+   */
+  private reset(event: 'initError' | 'initTimeout' | 'invokeTimeout'): void {
+    this.go(event, this.runtimeAlive ? 'response' : 'reset');
+    if (!this.sendKill()) this.go('exited', 'reset');
     this.becomeAvailable();
   }
 
-  /** The runtime process exists: started and its EXIT not yet seen. */
-  private processAlive = false;
-  /** A KILL is on its way; invocations wait for its EXIT before starting a runtime. */
-  private killing: { promise: Promise<void>; resolve: () => void; timer: NodeJS.Timeout } | null = null;
-
-  /** Resets the runtime (Lambda's reset after a failure); /tmp and the env stay. */
-  private killRuntime(): void {
-    if (!this.processAlive || this.killing) return;
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    // An init that never confirms the kill leaves the env unusable: give it up.
-    const timer = setTimeout(() => void this.shutdown('sandbox-lost'), 5000);
-    this.killing = { promise, resolve, timer };
+  /** Sends KILL and arms its deadline; false when no runtime process is there to kill. */
+  private sendKill(): boolean {
+    if (!this.processAlive) return false;
+    this.phases.arm('killDeadline', KILL_LIMIT_MS, () => void this.shutdown('sandbox-lost', 'killTimeout'));
     this.sandbox.channel.send(encodeKill());
+    return true;
   }
 
   private recordInit(durationMs: number, status: 'success' | 'error' | 'timeout', errorType?: string): void {
@@ -440,27 +491,25 @@ export class ExecutionEnvironment {
 
   private onInitTimeout(run: Run): void {
     if (this.run !== run) return;
-    // Only a first INIT that ran into the 10 s limit is retried; the retry's timeout (the
-    // function's own) fails the invocation like any other timeout.
-    if (run.phase === 'init' && run.deadlineNs === undefined) {
-      // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried
-      // inside the invoke, counted against the function timeout.
+    if (this.phases.phase === 'init') {
+      // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried once inside the
+      // invoke, counted against the function timeout (initKill, then initRetry on the EXIT).
       run.log.platform(this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
       this.recordInit(INIT_LIMIT_MS, 'timeout');
-      run.phase = 'restart';
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
-      this.killRuntime();
+      this.go('initTimeout', 'reset');
+      if (!this.sendKill()) this.startRuntime(run, 'reset', 'exited');
       return;
     }
-    if (run.phase === 'restart') {
-      const initMs = nsToMs(now() - run.initStartNs);
-      run.log.platform(this.lines.initFailed(this.initializationType, initMs, 'timeout', undefined, 'invoke'));
-      this.recordInit(initMs, 'timeout');
-    }
-    this.onInvokeTimeout(run);
+    // initRetry: the retry's timeout is the function's own; it fails the invocation.
+    const initMs = nsToMs(now() - run.initStartNs);
+    run.log.platform(this.lines.initFailed(this.initializationType, initMs, 'timeout', undefined, 'invoke'));
+    this.recordInit(initMs, 'timeout');
+    this.timeOut(run, 'initTimeout');
   }
 
-  private onInvokeTimeout(run: Run): void {
+  /** The invocation ran out of time (invoking, or the suppressed init's retry). */
+  private timeOut(run: Run, event: 'invokeTimeout' | 'initTimeout'): void {
     if (this.run !== run) return;
     const secs = this.fv.timeout.toFixed(2);
     run.durationMs = this.fv.timeout * 1000;
@@ -472,51 +521,56 @@ export class ExecutionEnvironment {
       this.lines.timedOut(run.inv.requestId, secs),
     );
     this.pendingCause = 'after-timeout';
-    this.killRuntime();
-    this.becomeAvailable();
+    this.reset(event);
   }
 
   private onRuntimeExit(code: number, signal: number, oomKilled: boolean, killed: boolean, inflight?: string): void {
     this.runtimeAlive = false;
     this.processAlive = false;
-    if (this.provisioning) return this.provisioning(new Error(`the runtime exited during provisioned init (code ${code}, signal ${signal})`));
+    const phase = this.phases.phase;
     const run = this.run;
-    if (this.killing) {
-      const k = this.killing;
-      this.killing = null;
-      clearTimeout(k.timer);
-      k.resolve();
-      if (run && run.phase === 'restart') {
-        run.initStartNs = now();
-        this.startRuntime(run, 'reset', true);
-      }
-      return;
+    switch (phase) {
+      case 'provisioning':
+        return this.provisionFailed(new Error(`the runtime exited during provisioned init (code ${code}, signal ${signal})`), 'exited');
+      case 'initKill': // the suppressed init's kill is done: the retry starts
+        return this.startRuntime(run!, 'reset', 'exited');
+      case 'awaitingReset': // the reset is done: the waiting invocation starts the runtime
+        return this.startRuntime(run!, this.pendingCause, 'exited');
+      case 'resetting':
+        this.go('exited', 'reset');
+        return this.armFreeze();
+      case 'shuttingDown':
+      case 'gone':
+        return;
     }
-    if (killed) return;
-    if (run && run.phase === 'invoke' && inflight !== undefined && inflight !== run.inv.requestId) {
-      // The runtime died after its last response and before taking this event:
-      // the env resets and initialises again for this invocation.
-      clearTimeout(run.timer);
+    if (!this.phases.offer('exited', 'EXIT frame')) return;
+    if (killed) return; // a kill the host asked for outside a reset (nothing here waits for it)
+    if (run && phase === 'invoking' && inflight !== undefined && inflight !== run.inv.requestId && !run.restarted) {
+      // The runtime died after its last response and before taking this event: the env resets
+      // and initialises again for this invocation. Once: a runtime that dies that way again
+      // fails the invocation below (its deadline starts over here, so a loop would never end).
+      run.restarted = true;
       run.log.remove(run.startLine);
       run.deadlineNs = undefined;
-      run.coldStart = true;
       this.pendingCause = 'after-crash';
-      this.startRuntime(run, 'after-crash');
-      return;
+      return this.startRuntime(run, 'after-crash', 'restart');
     }
-    const oom = oomKilled || this.sandbox.oomKills() > 0 && signal === 9;
+    const oom = oomKilled || (this.sandbox.oomKills() > 0 && signal === 9);
     const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
     const how = signal > 0 ? `signal: ${signalName(signal)}` : `exit status ${code}`;
     this.pendingCause = oom ? 'after-out-of-memory' : 'after-crash';
     if (oom) this.maxMemoryKb = this.memoryMb * 1024;
-    if (run) {
+    if (run && (phase === 'init' || phase === 'initRetry' || phase === 'invoking')) {
       const msg = `RequestId: ${run.inv.requestId} Error: Runtime exited with error: ${how}`;
-      run.durationMs = run.phase === 'invoke' && run.deadlineNs !== undefined
+      run.durationMs = phase === 'invoking' && run.deadlineNs !== undefined
         ? Math.max(0, this.fv.timeout * 1000 - nsToMs(run.deadlineNs - now()))
         : nsToMs(now() - run.initStartNs);
       this.failRun(run, errorType, msg, 'error', `${msg}\n${errorType}\n`);
+      this.go('exited', 'reset');
+      return this.becomeAvailable();
     }
-    this.becomeAvailable();
+    // Between invocations (idle, reporting…): the next invocation starts a new runtime.
+    this.go('exited', 'reset');
   }
 
   /**
@@ -527,7 +581,7 @@ export class ExecutionEnvironment {
     const message = `the execution environment sent a frame the workbench could not decode (${err.message})`;
     this.log.append(`[workbench] ${message}\n`);
     const run = this.run;
-    if (run) this.failRun(run, 'Sandbox.Failure', `RequestId: ${run.inv.requestId} Error: ${message}`, 'error', '');
+    if (run && !notStarted(this.phases.phase)) this.failRun(run, 'Sandbox.Failure', `RequestId: ${run.inv.requestId} Error: ${message}`, 'error', '');
     void this.shutdown('sandbox-lost');
   }
 
@@ -535,94 +589,61 @@ export class ExecutionEnvironment {
     const run = this.run;
     if (run) {
       this.runtimeAlive = false;
-      this.failRun(run, 'Runtime.ExitError', `RequestId: ${run.inv.requestId} Error: the execution environment was lost`, 'error', '');
+      if (notStarted(this.phases.phase)) this.loseRun(run);
+      else this.failRun(run, 'Runtime.ExitError', `RequestId: ${run.inv.requestId} Error: the execution environment was lost`, 'error', '');
     }
     if (this.reporting) this.finishReport(this.reporting);
-    if (this.state !== 'gone') {
-      this.setState('gone', this.state === 'shuttingDown' ? 'shutdown' : 'sandbox-lost');
-      void this.sandbox.destroy();
-      this.onAvailable(this);
-    }
-  }
-
-  /** After a run: idle (or back to init if the runtime was reset), and tell the pool. */
-  private becomeAvailable(): void {
-    if (this.run || this.state === 'gone' || this.state === 'shuttingDown') return;
-    this.setState('idle', this.runtimeAlive ? 'response' : 'reset');
-    this.idleSince = Date.now();
-    this.armIdleTimer(this.opts.freezeAfterMs);
+    if (!this.phases.can('lost')) return;
+    this.dropProvisionWaiter(new Error('the execution environment was lost during its provisioned init'));
+    this.go('lost', this.phases.phase === 'shuttingDown' ? 'shutdown' : 'sandbox-lost');
+    void this.sandbox.destroy();
     this.onAvailable(this);
   }
 
-  /**
-   * One timer per env, armed lazily: when it fires it checks how long the env
-   * has really been idle, so a hot env costs no timer churn per invocation.
-   */
-  private armIdleTimer(ms: number): void {
-    const at = Date.now() + ms;
-    if (this.idleTimer) {
-      // An armed timer that fires in time is kept (no churn while the env is hot); one armed for
-      // the keepalive while a freeze is now due sooner is replaced, or the env would stay thawed
-      // after its first thaw until the keepalive ended.
-      if (this.idleTimerAt <= at) return;
-      clearTimeout(this.idleTimer);
+  /** After a move into a phase that takes invocations: its idle timers, and tell the pool. */
+  private becomeAvailable(): void {
+    const state = this.phases.state;
+    if (this.phases.busy || state === 'shuttingDown' || state === 'gone') return;
+    // Provisioned envs stay until their configuration goes; on-demand ones are reclaimed.
+    if (this.initializationType === 'on-demand') {
+      this.phases.arm('keepalive', this.opts.keepAliveMs, () => void this.shutdown('keepalive-expired', 'keepaliveExpired'));
     }
-    this.idleTimerAt = at;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      this.onIdleTimer();
-    }, ms);
-    this.idleTimer.unref();
+    if (this.phases.phase === 'idle') this.armFreeze();
+    this.onAvailable(this);
   }
 
-  private idleTimerAt = 0;
-  private onReported: (() => void) | null = null;
+  /** The freeze is due `freezeAfterMs` after the env became idle; armed only on entering idle. */
+  private armFreeze(): void {
+    this.phases.arm('freezeAfter', this.opts.freezeAfterMs, () => this.freeze());
+  }
 
-  private onIdleTimer(): void {
-    if (this.state !== 'idle' && this.state !== 'frozen' && this.state !== 'starting') return;
-    const idleFor = Date.now() - this.idleSince;
-    // Provisioned envs stay until their configuration goes; on-demand ones are reclaimed.
-    if (idleFor >= this.opts.keepAliveMs && this.initializationType === 'on-demand') {
-      void this.shutdown('keepalive-expired');
-      return;
-    }
-    if (this.state === 'idle' && !this.reporting) {
-      if (idleFor < this.opts.freezeAfterMs) return this.armIdleTimer(this.opts.freezeAfterMs - idleFor);
-      // A frozen init cannot finish a reset (kill and reap every process): freeze once it is done.
-      if (this.killing) return this.armIdleTimer(this.opts.freezeAfterMs);
-      this.setState('frozen', 'idle');
-      this.freezing = this.sandbox
-        .freeze()
-        .catch((err: Error) => {
-          this.log.append(`[workbench] could not freeze this environment: ${err.message}\n`);
-          if (this.state === 'frozen') this.setState('idle', 'freeze-failed');
-        })
-        .finally(() => (this.freezing = null));
-    }
-    this.armIdleTimer(Math.max(1, this.opts.keepAliveMs - idleFor));
+  private freeze(): void {
+    this.go('freezeDue', 'idle');
+    this.freezing = this.sandbox
+      .freeze()
+      .catch((err: Error) => {
+        this.log.append(`[workbench] could not freeze this environment: ${err.message}\n`);
+        if (this.phases.offer('freezeError', 'freeze failure')) this.go('freezeError', 'freeze-failed');
+      })
+      .finally(() => (this.freezing = null));
   }
 
   /** A new env nobody needed after all (a freed one served its invocation): kept until its keepalive, like an idle one. */
   park(): void {
-    this.idleSince = Date.now();
-    this.armIdleTimer(this.opts.keepAliveMs);
+    this.phases.arm('keepalive', this.opts.keepAliveMs, () => void this.shutdown('keepalive-expired', 'keepaliveExpired'));
   }
 
-  /** Marks the env taken for an invocation (the pool calls this synchronously when choosing it). */
-  claim(): void {
-    this.idleSince = Date.now();
-  }
-
-  async shutdown(cause: EnvCause): Promise<void> {
-    if (this.state === 'gone' || this.state === 'shuttingDown') return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.setState('shuttingDown', cause);
-    if (this.killing) {
-      // Whoever waits for a reset that will not finish now learns the env is going.
-      clearTimeout(this.killing.timer);
-      this.killing.resolve();
-      this.killing = null;
-    }
+  /**
+   * Shuts the env down. `event`: what decided it (a timer, a failed provisioned init), so the
+   * move is the one the table allows for it; the host's own decision is 'shutdown'.
+   */
+  async shutdown(cause: EnvCause, event: EnvEvent = 'shutdown'): Promise<void> {
+    if (this.phases.next(event) !== 'shuttingDown') return; // already going, or gone
+    const run = this.run;
+    // An invocation still waiting for a thaw or a reset never started here: it runs elsewhere.
+    if (run && notStarted(this.phases.phase)) this.loseRun(run);
+    this.go(event, cause);
+    this.dropProvisionWaiter(new Error('the environment was shut down before its provisioned init finished'));
     this.onAvailable(this);
     const started = now();
     try {
@@ -645,7 +666,7 @@ export class ExecutionEnvironment {
     }
     await this.sandbox.destroy();
     this.events.record({ kind: 'phase', at: Date.now(), envId: this.id, functionName: this.fv.functionName, phase: 'shutdown', durationMs: nsToMs(now() - started), status: 'success' });
-    if ((this.state as EnvState) !== 'gone') this.setState('gone', cause);
+    if (this.phases.can('destroyed')) this.go('destroyed', cause);
   }
 }
 

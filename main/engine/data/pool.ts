@@ -90,7 +90,6 @@ export class EnvironmentPool {
     } else {
       env = this.takeIdle() ?? (await this.acquire(inv));
     }
-    env.claim();
     let out: InvokeOutcome;
     try {
       out = await env.invoke(inv);
@@ -98,7 +97,6 @@ export class EnvironmentPool {
       // The env went away before the invocation started in it: once more, in another env.
       if (!(err instanceof EnvLost) || forceCold || this.closed) throw err;
       const other = this.takeIdle() ?? (await this.acquire(inv));
-      other.claim();
       out = await other.invoke(inv);
     }
     if (forceCold) void env.shutdown('forced-cold');
