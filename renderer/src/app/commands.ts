@@ -6,8 +6,10 @@ export interface Command {
   title: string;
   /** tinykeys syntax, e.g. '$mod+s', '$mod+Enter'. */
   shortcut?: string;
+  /** More keys for the same command (e.g. '$mod+shift+p' besides '$mod+k' for the palette). */
+  altShortcuts?: string[];
   /** Grouping in the palette. */
-  group?: 'Function' | 'Code' | 'Invoke' | 'View' | 'Go to';
+  group?: 'Function' | 'Code' | 'Invoke' | 'View' | 'Go to' | 'Theme';
   enabled?: () => boolean;
   run: () => void | Promise<void>;
 }

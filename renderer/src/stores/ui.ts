@@ -31,6 +31,8 @@ export interface UiState {
   activity: Activity;
   paletteOpen: boolean;
   createOpen: boolean;
+  /** The function list's filter text (also what next/previous function walk through). */
+  filter: string;
   select(name: string | undefined): void;
   setTab(tab: WorkspaceTab): void;
   setThemePreference(pref: ThemePreference): void;
@@ -42,6 +44,7 @@ export interface UiState {
   setActivity(a: Activity): void;
   setPaletteOpen(open: boolean): void;
   setCreateOpen(open: boolean): void;
+  setFilter(filter: string): void;
 }
 
 const KEY = 'lwb.ui';
@@ -76,6 +79,7 @@ export const useUi = create<UiState>()((set, get) => ({
   activity: saved.activity ?? 'functions',
   paletteOpen: false,
   createOpen: false,
+  filter: '',
   select: (name) => set({ selected: name }),
   setTab: (tab) => set({ tab }),
   setThemePreference: (p) => set({ themePreference: p, resolvedTheme: resolveTheme(p) }),
@@ -89,6 +93,7 @@ export const useUi = create<UiState>()((set, get) => ({
   setActivity: (activity) => set({ activity }),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   setCreateOpen: (createOpen) => set({ createOpen }),
+  setFilter: (filter) => set({ filter }),
 }));
 
 let started = false;
