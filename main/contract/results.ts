@@ -73,6 +73,8 @@ export interface CodeEntry {
   generated?: boolean;
   /** Unix mode bits (0o755 for a bootstrap). */
   mode: number;
+  /** A symbolic link, to this target (listed, never followed or opened; `kind` is 'file'). */
+  link?: string;
 }
 
 export interface CodeTree {
@@ -89,8 +91,10 @@ export interface CodeFile {
   path: string;
   size: number;
   binary: boolean;
-  /** The text, when not binary. */
+  /** The text, when not binary (and not too large). */
   content?: string;
+  /** Text larger than the editor takes (10 MB): content not sent. */
+  tooLarge?: boolean;
 }
 
 export interface BuildDiagnostic {

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { CodeStore } from './control/code-store.js';
-import { FunctionRegistry, parseFunctionName, type CreateFunctionInput, type FunctionRecord } from './control/functions.js';
+import { FunctionRegistry, parseFunctionName, type CreateFunctionInput, type FunctionRecord, type WorkbenchMeta } from './control/functions.js';
 import { ConcurrencyGate } from './data/concurrency.js';
 import { Permissions } from './control/permissions.js';
 import { ProvisionedConcurrency } from './data/provisioned.js';
@@ -99,6 +99,8 @@ export class Engine {
   readonly linked: LinkedFolders;
   readonly urls: FunctionUrls;
   readonly savedEvents: SavedEvents;
+  /** The runtime images, built on first need; the window shows their state. */
+  readonly images: RuntimeImages;
   /** Where the server serves this engine (for download URLs); set by the server once it listens. */
   baseUrl = '';
   /** Where function URLs are served (a listener apart from the API's origin); set by the server once it listens. */
@@ -138,7 +140,7 @@ export class Engine {
     this.runDir = run.dir;
     this.diskDir = run.diskDir;
     if (!run.isolated) options.progress(`[sandbox] envs see the host path of their code folders in /proc/self/mountinfo: ${runFsUnavailable() ?? 'the run folder could not be mounted'}`);
-    const images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress);
+    const images = (this.images = new RuntimeImages(docker, join(dataDir, 'cache'), options.progress));
     const noDisks = scratchDisksUnavailable();
     if (noDisks) options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
     this.reserve = new SandboxReserve(
@@ -244,8 +246,9 @@ export class Engine {
     this.options.forceCold = on;
   }
 
-  async createFunction(input: CreateFunctionInput): Promise<FunctionRecord> {
-    const record = await this.functions.create(input);
+  /** CreateFunction; `workbench`: what the window records of a function it made (its template). */
+  async createFunction(input: CreateFunctionInput, workbench?: WorkbenchMeta): Promise<FunctionRecord> {
+    const record = await this.functions.create(input, workbench);
     // Build the image and ready a sandbox now, so the first invoke is a fast cold start.
     this.invoker.prepare(this.functions.versionOf(record)).catch((err) => this.options.progress(`[image] ${(err as Error).message}`));
     return record;
@@ -291,6 +294,14 @@ export class Engine {
     } finally {
       release();
     }
+  }
+
+  /**
+   * DryRun: checks the caller could invoke this function and qualifier (both exist), runs
+   * nothing; Invoke answers 204. The REST API and the window call the same check.
+   */
+  checkInvoke(functionName: string, qualifier?: string): void {
+    this.functions.resolve(functionName, qualifier);
   }
 
   /**

@@ -32,6 +32,8 @@ export class AliasRegistry {
     private readonly db: Db,
     private readonly arn: (name: string, qualifier?: string) => string,
     private readonly versionExists: (name: string, version: string) => boolean,
+    /** Told of every alias written or deleted (the function changed for whoever follows it). */
+    private readonly onChange: (fn: string) => void = () => {},
   ) {}
 
   get(fn: string, alias: string, required: true): AliasConfiguration;
@@ -62,6 +64,7 @@ export class AliasRegistry {
     const alias = this.validated(fn, name, input, undefined);
     this.db.prepare('INSERT INTO aliases (function_name, name, config) VALUES (?, ?, ?)').run(fn, name, JSON.stringify(alias));
     this.cache.set(`${fn}:${name}`, alias);
+    this.onChange(fn);
     return alias;
   }
 
@@ -73,12 +76,14 @@ export class AliasRegistry {
     const alias = this.validated(fn, name, input, current);
     this.db.prepare('UPDATE aliases SET config = ? WHERE function_name = ? AND name = ?').run(JSON.stringify(alias), fn, name);
     this.cache.set(`${fn}:${name}`, alias);
+    this.onChange(fn);
     return alias;
   }
 
   delete(fn: string, name: string): void {
-    this.db.prepare('DELETE FROM aliases WHERE function_name = ? AND name = ?').run(fn, name);
+    const removed = this.db.prepare('DELETE FROM aliases WHERE function_name = ? AND name = ?').run(fn, name).changes > 0;
     this.cache.delete(`${fn}:${name}`);
+    if (removed) this.onChange(fn);
   }
 
   deleteAll(fn: string): void {

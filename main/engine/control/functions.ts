@@ -53,7 +53,24 @@ export interface FunctionRecord extends VersionRecord {
   urls?: Record<string, StoredFunctionUrl>;
   /** The highest version number ever published (numbers are never reused). */
   lastVersion: number;
+  /** What the workbench's window keeps about a function it made (never shown to AWS clients). */
+  workbench?: WorkbenchMeta;
 }
+
+/** The window's own facts about a function: the template that made it, the files its build writes. */
+export interface WorkbenchMeta {
+  template?: string;
+  /** Paths in the code that the build wrote (a TypeScript function's bundle), not the user. */
+  generated?: string[];
+}
+
+/**
+ * What changed, for whoever follows the control plane live (the window's `functions` stream):
+ * `code` is new `$LATEST` code; `updated` anything else about the function (configuration,
+ * versions, aliases, tags, a linked folder).
+ */
+export type FunctionChange = 'created' | 'updated' | 'deleted' | 'code';
+export type FunctionChangeListener = (name: string, change: FunctionChange) => void;
 
 export interface Resolved {
   record: FunctionRecord;
@@ -95,6 +112,7 @@ export class FunctionRegistry {
   private readonly versionCache = new Map<string, VersionRecord>();
   private readonly runnable = new WeakMap<VersionRecord, FunctionVersion>();
   readonly aliases: AliasRegistry;
+  private readonly changeListeners = new Set<FunctionChangeListener>();
 
   constructor(
     private readonly db: Db,
@@ -105,7 +123,26 @@ export class FunctionRegistry {
     /** Told of every configuration state a function goes through (config history). */
     private readonly onChange: (fn: string, change: 'created' | 'updated' | 'published' | 'deleted', config: FunctionConfiguration | null) => void = () => {},
   ) {
-    this.aliases = new AliasRegistry(db, (name, q) => this.arn(name, q), (name, v) => this.hasVersion(name, v));
+    this.aliases = new AliasRegistry(db, (name, q) => this.arn(name, q), (name, v) => this.hasVersion(name, v), (name) => this.changed(name, 'updated'));
+  }
+
+  /**
+   * Follows every write to a function, whoever made it (the REST API, the window, a linked
+   * folder): the one place the control plane tells of its changes. Returns the unsubscribe.
+   */
+  onChanged(listener: FunctionChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(name: string, change: FunctionChange): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(name, change);
+      } catch {
+        /* a listener's failure is its own: the write has happened */
+      }
+    }
   }
 
   arn(name: string, qualifier?: string): string {
@@ -116,7 +153,8 @@ export class FunctionRegistry {
     return notFound(`Function not found: ${this.arn(name, qualifier)}`);
   }
 
-  async create(input: CreateFunctionInput): Promise<FunctionRecord> {
+  /** `workbench`: the window's own facts (the template it made the function from). */
+  async create(input: CreateFunctionInput, workbench?: WorkbenchMeta): Promise<FunctionRecord> {
     if (typeof input !== 'object' || input === null) throw invalidParameter('The request body must be a JSON object.');
     const { name: bare, qualifier } = parseFunctionName(requireString(input.FunctionName, 'FunctionName'));
     if (qualifier) throw invalidParameter('FunctionName must not include a qualifier when creating a function.');
@@ -162,7 +200,7 @@ export class FunctionRegistry {
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
       RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${runtimeId}` },
     };
-    const record: FunctionRecord = { config, codeKey: stored.key, tags, lastVersion: 0 };
+    const record: FunctionRecord = { config, codeKey: stored.key, tags, lastVersion: 0, ...(workbench ? { workbench } : {}) };
     try {
       this.db
         .prepare('INSERT INTO functions (name, config, code_key, created_at, last_version) VALUES (?, ?, ?, ?, 0)')
@@ -173,6 +211,7 @@ export class FunctionRegistry {
     }
     this.cache.set(bare, record);
     this.onChange(bare, 'created', config);
+    this.changed(bare, 'created');
     if (input.Publish === true) this.publishVersion(bare, {});
     return record;
   }
@@ -308,6 +347,7 @@ export class FunctionRegistry {
       }
       this.db.prepare('DELETE FROM versions WHERE function_name = ? AND version = ?').run(parsed.name, Number(q));
       this.versionCache.delete(`${parsed.name}:${q}`);
+      this.changed(parsed.name, 'updated');
       return { record, version: q };
     }
     this.db.transaction(() => {
@@ -319,6 +359,7 @@ export class FunctionRegistry {
     this.reservedSum = undefined;
     this.onChange(parsed.name, 'deleted', null);
     for (const k of [...this.versionCache.keys()]) if (k.startsWith(`${parsed.name}:`)) this.versionCache.delete(k);
+    this.changed(parsed.name, 'deleted');
     return { record };
   }
 
@@ -345,6 +386,7 @@ export class FunctionRegistry {
     };
     this.save(updated);
     this.onChange(record.config.FunctionName, 'updated', updated.config);
+    this.changed(record.config.FunctionName, 'code');
     return input.Publish === true ? this.publishVersion(record.config.FunctionName, {}) : updated;
   }
 
@@ -368,6 +410,7 @@ export class FunctionRegistry {
     const updated: FunctionRecord = { ...record, config };
     this.save(updated);
     this.onChange(record.config.FunctionName, 'updated', config);
+    this.changed(record.config.FunctionName, 'updated');
     return updated;
   }
 
@@ -405,6 +448,7 @@ export class FunctionRegistry {
     })();
     this.versionCache.set(`${fn}:${number}`, version);
     this.onChange(fn, 'published', config);
+    this.changed(fn, 'updated');
     return version;
   }
 
@@ -439,6 +483,7 @@ export class FunctionRegistry {
     const record = this.get(parseFunctionName(name).name, true);
     const updated = { ...record, ...change(record) };
     this.save(updated);
+    this.changed(updated.config.FunctionName, 'updated');
     return updated;
   }
 

@@ -12,7 +12,7 @@ import { parseFunctionName, type FunctionRegistry } from './functions.js';
 
 const DEBOUNCE_MS = 300;
 /** Folders nobody means to deploy. */
-const SKIPPED = new Set(['.git', '.DS_Store', '.lwb']);
+export const SKIPPED = new Set(['.git', '.DS_Store', '.lwb']);
 /** A fixed date for every entry, so the same files always make the same zip (and CodeSha256). */
 const FIXED_DATE = new Date('2020-01-01T00:00:00Z');
 
@@ -86,7 +86,7 @@ function linkTarget(realRoot: string, path: string, entry: string): string | und
  * the last part and, where /proc shows it, the opened file's real path (a
  * folder on the way swapped for a link meanwhile would show there).
  */
-function readOwnFile(realRoot: string, path: string, entry: string): { data: Buffer; mode: number } {
+export function readOwnFile(realRoot: string, path: string, entry: string): { data: Buffer; mode: number } {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);

@@ -107,8 +107,11 @@ export class SavedEvents {
     return { format: 'lambda-workbench/saved-events', version: 1, events: rows.map((r) => ({ functionName: r.function_name, name: r.name, event: JSON.parse(r.event) })) };
   }
 
-  /** Imports a document from `export`; all or nothing. Returns how many events were saved. */
-  import(doc: unknown): number {
+  /**
+   * Imports a document from `export`; all or nothing. Returns how many events were saved.
+   * `functionExists`: when given, every event must name an existing function (checked first).
+   */
+  import(doc: unknown, functionExists?: (name: string) => boolean): number {
     const d = doc as Partial<SavedEventsDocument> | null;
     if (!d || d.format !== 'lambda-workbench/saved-events' || d.version !== 1 || !Array.isArray(d.events)) {
       throw invalidParameter('Not a saved-events document: expected {"format": "lambda-workbench/saved-events", "version": 1, "events": [...]}.');
@@ -117,6 +120,9 @@ export class SavedEvents {
     this.db.transaction(() => {
       for (const e of events) {
         if (!e || typeof e.functionName !== 'string' || !e.functionName) throw invalidParameter('Every imported event needs a functionName.');
+        if (functionExists && !functionExists(e.functionName)) {
+          throw notFound(`The document has events for ${e.functionName}, which does not exist here: create it first (nothing was imported).`);
+        }
         this.save(e.functionName, e.name, e.event);
       }
     })();

@@ -64,6 +64,24 @@ export interface InvokeOutcome {
   /** Whether this invocation started a new environment. */
   coldStart: boolean;
   envId: string;
+  /**
+   * Why the runtime was started for this invocation (the env's creation cause, or after-crash and
+   * the like for a re-init), when coldStart. Optional: filled where the env knows it.
+   */
+  coldCause?: string;
+  /** The figures of the invocation's REPORT line, when it was written before the outcome resolved (tail). */
+  report?: InvokeReport;
+  /** The invocation's own log block (START … REPORT), when it was complete before the outcome resolved (tail). */
+  log?: string;
+}
+
+/** What REPORT says of one invocation. */
+export interface InvokeReport {
+  durationMs: number;
+  billedMs: number;
+  memorySizeMb: number;
+  maxMemoryUsedMb: number;
+  initDurationMs?: number;
 }
 
 /**

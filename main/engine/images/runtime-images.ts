@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import type { RuntimeSpec } from '../runtimes.js';
+import { listRuntimes, type RuntimeSpec } from '../runtimes.js';
 import { REPO_ROOT, materialize, planHash, planRootfs } from './rootfs.js';
 import { cacheRoot, ensureNodeBinary } from './node-dist.js';
 
@@ -56,6 +56,16 @@ export function imageTag(runtime: RuntimeSpec, hash: string): string {
   return `${IMAGE_REPO}:${runtime.id}-${hash}`;
 }
 
+/** Where a runtime's image stands, for the window's status bar. */
+export interface ImageState {
+  runtime: string;
+  /** missing: not built for these inputs yet (the first invoke builds it). */
+  state: 'ready' | 'building' | 'missing' | 'failed';
+  /** The build's last progress line. */
+  progress?: string;
+  error?: string;
+}
+
 /**
  * Ensures each runtime's image exists in the engine, building at most one at a
  * time per runtime (concurrent first invokes share the build).
@@ -64,6 +74,10 @@ export class RuntimeImages {
   private readonly builds = new Map<string, Promise<string>>();
   /** What each build did and how long it took, for the first invocations that waited for it. */
   private readonly summaries = new Map<string, string>();
+  /** Each runtime's state as this process knows it (probe() fills in the ones not yet needed). */
+  private readonly states = new Map<string, ImageState>();
+  private readonly stateListeners = new Set<(state: ImageState) => void>();
+  private probing: Promise<void> | undefined;
 
   constructor(
     private readonly docker: Docker,
@@ -87,13 +101,68 @@ export class RuntimeImages {
     if (!p) {
       p = this.build(runtime);
       this.builds.set(runtime.id, p);
-      p.catch(() => this.builds.delete(runtime.id));
+      p.then(
+        () => this.setState({ runtime: runtime.id, state: 'ready' }),
+        (err: Error) => {
+          this.builds.delete(runtime.id);
+          this.setState({ runtime: runtime.id, state: 'failed', progress: this.states.get(runtime.id)?.progress, error: err.message });
+        },
+      );
     }
     return p;
   }
 
+  /** Every runtime's image state (runtimes not probed yet and never needed show as missing). */
+  imageStates(): ImageState[] {
+    return listRuntimes().map((r) => this.states.get(r.id) ?? { runtime: r.id, state: 'missing' });
+  }
+
+  /** Follows state changes (building progress, ready, failed); returns the unsubscribe. */
+  onStateChange(listener: (state: ImageState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /**
+   * Finds out, once, which runtimes already have an image in Docker, with one listImages call
+   * and nothing built or downloaded. Not proof the image matches the current inputs: that
+   * needs the rootfs planned (ldd on every binary, seconds of blocked event loop on a busy
+   * machine), which the first invoke does anyway and which rebuilds when the inputs changed.
+   */
+  probe(): Promise<void> {
+    this.probing ??= (async () => {
+      try {
+        const images = await this.docker.listImages({ filters: { reference: [`${IMAGE_REPO}:*`] } });
+        const tags = images.flatMap((img) => img.RepoTags ?? []);
+        for (const runtime of listRuntimes()) {
+          if (this.states.has(runtime.id) || !tags.some((t) => t.startsWith(`${IMAGE_REPO}:${runtime.id}-`))) continue;
+          this.setState({ runtime: runtime.id, state: 'ready', progress: `[image] ${runtime.id}: found in Docker (checked against the current inputs on first use)` });
+        }
+      } catch {
+        this.probing = undefined; // Docker did not answer: ask again next time
+      }
+    })();
+    return this.probing;
+  }
+
+  private setState(state: ImageState): void {
+    const before = this.states.get(state.runtime);
+    if (before && before.state === state.state && before.progress === state.progress && before.error === state.error) return;
+    this.states.set(state.runtime, state);
+    for (const listener of this.stateListeners) {
+      try {
+        listener(state);
+      } catch {
+        /* the listener's own failure */
+      }
+    }
+  }
+
   private async build(runtime: RuntimeSpec): Promise<string> {
-    const say = (m: string) => this.progress(`[image ${runtime.id}] ${m}`);
+    const say = (m: string) => {
+      this.progress(`[image ${runtime.id}] ${m}`);
+      this.setState({ runtime: runtime.id, state: 'building', progress: `[image] ${runtime.id}: ${m}` });
+    };
     const node = runtime.family === 'nodejs' ? await ensureNodeBinary(runtime.nodeMajor!, say) : undefined;
     const plan = planRootfs(runtime, node);
     const tag = imageTag(runtime, planHash(plan, initSources()));
