@@ -1,0 +1,82 @@
+// The window's live streams over the engine, each frame numbered per stream:
+// `functions` (any client's change: the window, the AWS CLI, an SDK, a linked
+// folder — told by the function registry, the one place every write passes),
+// `envs` (every env state change, from the engine's event log) and `status`
+// (image build progress, env counts, Docker lost or back; at most 10 frames a
+// second, and only when something shown changed).
+import type { Stream, StreamFrame, StreamPayloads, StreamSource } from '../contract/index.js';
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/telemetry/events.js';
+import { StatusReporter, type HostContext } from '../engine/workbench/status.js';
+
+/** Status frames at most this often (10 a second). */
+const STATUS_INTERVAL_MS = 100;
+/** How often Docker is asked whether it is still there. */
+const DOCKER_CHECK_MS = 10_000;
+
+export function createStreams(engine: Engine, ctx: HostContext): StreamSource & { close(): void } {
+  const listeners = new Set<(frame: StreamFrame) => void>();
+  let closed = false;
+  const seq: Record<Stream, number> = { functions: 0, envs: 0, status: 0 };
+
+  const emit = <S extends Stream>(stream: S, data: StreamPayloads[S]) => {
+    const frame: StreamFrame<S> = { stream, seq: ++seq[stream], at: Date.now(), data };
+    for (const listener of listeners) {
+      try {
+        listener(frame as StreamFrame);
+      } catch {
+        /* one client's failure never stops the others */
+      }
+    }
+  };
+
+  const reporter = new StatusReporter(engine, ctx);
+  let lastStatus = '';
+  let lastSent = 0;
+  let statusTimer: NodeJS.Timeout | undefined;
+  const flushStatus = () => {
+    statusTimer = undefined;
+    lastSent = Date.now();
+    const status = reporter.snapshot();
+    const text = JSON.stringify(status);
+    if (text === lastStatus) return;
+    lastStatus = text;
+    emit('status', status);
+  };
+  /** Coalesces bursts (300 envs starting) into one frame per interval. */
+  const statusSoon = () => {
+    if (statusTimer || closed) return;
+    statusTimer = setTimeout(flushStatus, Math.max(0, lastSent + STATUS_INTERVAL_MS - Date.now()));
+  };
+
+  const offFunctions = engine.functions.onChanged((name, change) => emit('functions', { change, name }));
+  const onEvent = (e: EngineEvent) => {
+    if (e.kind !== 'env.state') return;
+    emit('envs', { envId: e.envId, functionName: e.functionName, version: e.version, from: e.from, to: e.to, cause: e.cause });
+    statusSoon();
+  };
+  engine.events.on('event', onEvent);
+  const offImages = engine.images.onStateChange(() => statusSoon());
+  const dockerTimer = setInterval(() => {
+    void reporter.checkDocker().then((changed) => changed && statusSoon());
+  }, DOCKER_CHECK_MS);
+  dockerTimer.unref();
+  // The first Docker answer, so the first status frame says what Docker is.
+  void reporter.checkDocker().then((changed) => changed && statusSoon());
+
+  return {
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      offFunctions();
+      offImages();
+      engine.events.off('event', onEvent);
+      clearInterval(dockerTimer);
+      clearTimeout(statusTimer);
+      listeners.clear();
+    },
+  };
+}
