@@ -154,6 +154,8 @@ export interface PageProblem {
 export class PageWatch {
   readonly problems: PageProblem[] = [];
   readonly tolerated: PageProblem[] = [];
+  /** Requests the page made that failed (for diagnosis: a failed load also logs a console error). */
+  readonly failedRequests: string[] = [];
   private tolerating: RegExp[] = [];
 
   static async attach(page: Page): Promise<PageWatch> {
@@ -177,6 +179,7 @@ export class PageWatch {
       const text = `${m.text()} (${m.location().url}:${m.location().lineNumber})`;
       this.record({ kind: text.includes('[lwb-csp-violation]') || /Content Security Policy/i.test(text) ? 'csp' : 'console', text });
     });
+    page.on('requestfailed', (r) => this.failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText ?? '?'}`));
     page.on('pageerror', (e) => this.record({ kind: 'pageerror', text: `${e.name}: ${e.message}\n${e.stack ?? ''}` }));
   }
 
@@ -197,7 +200,8 @@ export class PageWatch {
 
   /** The problems as one readable string (for an assertion message). */
   describe(): string {
-    return this.problems.map((p) => `  [${p.kind}] ${p.text}`).join('\n');
+    const failed = this.failedRequests.length ? `\n  failed requests:\n${this.failedRequests.map((r) => `    ${r}`).join('\n')}` : '';
+    return this.problems.map((p) => `  [${p.kind}] ${p.text}`).join('\n') + failed;
   }
 }
 

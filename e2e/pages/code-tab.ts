@@ -1,7 +1,9 @@
 // The Code tab: file tree and Monaco. Text goes in as a user's paste would
-// (select all, Delete, insertText: no auto-closing brackets), and is read back
-// through the window's test hook, never from the DOM (Monaco renders only the
-// visible lines).
+// (select all, Delete, paste), and is read back through the window's test hook,
+// never from the DOM (Monaco renders only the visible lines). Not
+// keyboard.insertText: Monaco 0.57 in Chromium takes input through EditContext,
+// where inserted text is typed, so auto-indent and auto-closing quotes and
+// brackets mangle it; a paste is inserted as it is.
 import type { Locator, Page } from 'playwright-core';
 
 export interface Marker {
@@ -63,13 +65,25 @@ export class CodeTab {
     return this.page.evaluate(() => (window as unknown as LwbWindow).__lwbTest!.editor!.markers());
   }
 
-  /** Replaces the whole text: click into the editor, select all, Delete, insertText. */
+  /** Replaces the whole text: click into the editor, select all, Delete, paste. */
   async setText(text: string): Promise<void> {
     await this.focus();
     await this.page.keyboard.press(`${MOD}+a`);
     await this.page.keyboard.press('Delete');
-    await this.page.keyboard.insertText(text);
+    await this.paste(text);
     await this.page.waitForFunction((t) => (window as unknown as LwbWindow).__lwbTest!.editor!.text() === t, text, { timeout: 10_000 });
+  }
+
+  /**
+   * A paste of `text` where the editor has focus: the clipboard event a user's Ctrl+V makes,
+   * carrying the text (no clipboard permission needed, the same under Electron).
+   */
+  async paste(text: string): Promise<void> {
+    await this.page.evaluate((t) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', t);
+      (document.activeElement ?? document.body).dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
   }
 
   async focus(): Promise<void> {
@@ -93,13 +107,21 @@ export class CodeTab {
       await this.focus();
       await this.page.keyboard.press(`${MOD}+s`);
     }
-    const error = this.root.getByTestId('error-box');
+    // Done when no file is dirty and the Save button no longer says "Saving…" (the server took
+    // the new $LATEST), or when the tab shows the save's error.
     await this.page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="file-node"][data-dirty="true"]').length === 0 || document.querySelector('[data-testid="code-tab"] [data-testid="error-box"]') !== null,
+      () => {
+        const tab = document.querySelector('[data-testid="code-tab"]');
+        if (tab?.querySelector('[data-testid="error-box"]')) return true;
+        const dirty = document.querySelectorAll('[data-testid="file-node"][data-dirty="true"]').length;
+        const saving = /Saving/.test(document.querySelector('[data-testid="save-code"]')?.textContent ?? '');
+        return dirty === 0 && !saving;
+      },
       undefined,
       { timeout },
     );
-    if (await error.isVisible()) throw new Error(`E2E_SAVE_FAILED: the Code tab showed an error after saving: ${await error.innerText()}`);
+    const error = this.root.getByTestId('error-box');
+    if (await error.count()) throw new Error(`E2E_SAVE_FAILED: the Code tab showed an error after saving: ${await error.first().innerText()}`);
   }
 
   /** The build's verdict for functions built on save (TypeScript): data-ok and its text. */
