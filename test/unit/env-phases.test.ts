@@ -192,6 +192,49 @@ describe('timers in the machine', () => {
     expect(m.phase).toBe('frozen');
   });
 
+  it('re-arms a timer that fired or was disarmed (same duration: the Node timer is reused) and it fires on time, once', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const m = new PhaseMachine('t', 'idle');
+    const fired = vi.fn(() => m.move('freezeDue'));
+    m.arm('freezeAfter', 100, fired);
+    m.move('dispatch'); // disarmed: an invocation came first
+    vi.advanceTimersByTime(500);
+    expect(fired).not.toHaveBeenCalled();
+    m.move('response');
+    m.move('reported');
+    m.arm('freezeAfter', 100, fired);
+    vi.advanceTimersByTime(99);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledTimes(1);
+    m.move('claim');
+    m.move('dispatch');
+    m.move('response');
+    m.move('reported');
+    m.arm('freezeAfter', 100, fired); // after it fired: reactivated
+    vi.advanceTimersByTime(1000);
+    expect(fired).toHaveBeenCalledTimes(2);
+  });
+
+  it('lets a disarmed deadline no longer hold the process open, and keeps no timer once shutting down', () => {
+    const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timeouts();
+    const m = new PhaseMachine('t', 'idle');
+    m.move('dispatch');
+    m.arm('invokeDeadline', 60_000, () => {});
+    expect(timeouts()).toBe(before + 1);
+    m.move('response'); // the deadline is disarmed: dormant, unref'd
+    expect(m.armed('invokeDeadline')).toBe(false);
+    expect(timeouts()).toBe(before);
+    m.arm('keepalive', 60_000, () => {});
+    m.move('dispatch');
+    m.arm('invokeDeadline', 60_000, () => {}); // same duration: the dormant one is reused and held again
+    expect(timeouts()).toBe(before + 1);
+    m.move('shutdown');
+    expect(timeouts()).toBe(before);
+    for (const k of Object.keys(TIMERS) as (keyof typeof TIMERS)[]) expect(m.armed(k)).toBe(false);
+  });
+
   it('keeps a bounded history', () => {
     const m = new PhaseMachine('t', 'idle');
     for (let i = 0; i < 100; i++) (m.move('dispatch'), m.move('response'), m.move('reported'));

@@ -152,6 +152,13 @@ export type TimerKind = keyof typeof TIMERS;
 /** Idle timers do not keep the process alive; deadlines of work in progress do. */
 const UNREF: ReadonlySet<TimerKind> = new Set(['freezeAfter', 'keepalive']);
 
+const TIMER_KINDS = Object.keys(TIMERS) as TimerKind[];
+
+/** Per phase, whether any timer event is legal there: where none is, every timer is cleared for good. */
+const TIMED = Object.fromEntries(
+  (Object.keys(PHASES) as EnvPhase[]).map((p) => [p, TIMER_KINDS.some((k) => PHASES[p].on[TIMERS[k]] !== undefined)]),
+) as Record<EnvPhase, boolean>;
+
 /** A move the table does not allow. Seeing it thrown means the env's code asked for it: a workbench bug. */
 export class IllegalTransition extends Error {
   readonly code = 'EnvIllegalTransition';
@@ -179,12 +186,26 @@ export interface Move {
   note?: string;
 }
 
+/**
+ * One kind of timer. Disarming deactivates it (a firing then does nothing) and, for a deadline,
+ * clears it; an idle timer's Node Timeout is kept so that arming it again with the same duration
+ * is a refresh(), not a new timer per invocation.
+ */
+interface Slot {
+  t: NodeJS.Timeout | null;
+  ms: number;
+  active: boolean;
+  onFire: () => void;
+}
+
 const HISTORY = 32;
 
 export class PhaseMachine {
   private current: EnvPhase;
-  private readonly timers = new Map<TimerKind, NodeJS.Timeout>();
+  private readonly slots: Partial<Record<TimerKind, Slot>> = {};
+  /** Ring of the last HISTORY moves; `next` is where the next one goes. */
   private readonly moves: Move[] = [];
+  private next_ = 0;
   private readonly listeners: ((m: Move) => void)[] = [];
 
   constructor(
@@ -249,53 +270,76 @@ export class PhaseMachine {
   }
 
   /**
-   * Arms a timer (replacing one of the same kind). When it fires, `onFire` runs only if the
-   * timer's event is still legal; `onFire` makes the move. Refused (false) if the event is not
-   * legal now: such a timer could never have an effect.
+   * Arms a timer (replacing one of the same kind). When it fires, `onFire` runs only if the timer
+   * is still armed and its event is legal; `onFire` makes the move. Refused (false) if the event
+   * is not legal now: such a timer could never have an effect.
    */
   arm(kind: TimerKind, ms: number, onFire: () => void): boolean {
-    this.disarm(kind);
     const event = TIMERS[kind];
     if (!this.can(event)) {
+      this.disarm(kind);
       this.refuse(event, `arming ${kind}`);
       return false;
     }
-    const t = setTimeout(() => {
-      this.timers.delete(kind);
-      if (this.offer(event, `timer ${kind}`)) onFire();
-    }, Math.max(1, ms));
-    if (UNREF.has(kind)) t.unref();
-    this.timers.set(kind, t);
+    ms = Math.max(1, ms);
+    let slot = this.slots[kind];
+    if (slot?.t && slot.ms === ms) {
+      slot.t.refresh(); // same duration: the kept Timeout starts over (no new timer)
+      if (!UNREF.has(kind)) slot.t.ref();
+    } else {
+      if (slot?.t) clearTimeout(slot.t);
+      slot ??= this.slots[kind] = { t: null, ms, active: false, onFire };
+      const s = slot;
+      s.ms = ms;
+      s.t = setTimeout(() => this.fire(kind, s), ms);
+      if (UNREF.has(kind)) s.t.unref();
+    }
+    slot.active = true;
+    slot.onFire = onFire;
     return true;
   }
 
   disarm(kind: TimerKind): void {
-    const t = this.timers.get(kind);
-    if (t === undefined) return;
-    clearTimeout(t);
-    this.timers.delete(kind);
+    const slot = this.slots[kind];
+    if (!slot?.active) return;
+    slot.active = false;
+    // A dormant deadline must not keep the process alive; an idle timer never does.
+    if (!UNREF.has(kind)) slot.t?.unref();
   }
 
   armed(kind: TimerKind): boolean {
-    return this.timers.has(kind);
+    return this.slots[kind]?.active === true;
   }
 
   /** The last moves, refused ones included (to: null), oldest first. */
   history(): Move[] {
-    return [...this.moves];
+    return this.moves.length < HISTORY ? [...this.moves] : [...this.moves.slice(this.next_), ...this.moves.slice(0, this.next_)];
   }
 
   onMove(listener: (m: Move) => void): void {
     this.listeners.push(listener);
   }
 
-  /** A timer whose event the new phase does not allow can never act: it goes now. */
+  private fire(kind: TimerKind, slot: Slot): void {
+    if (!slot.active) return; // disarmed since: it does nothing
+    slot.active = false;
+    if (this.offer(TIMERS[kind], `timer ${kind}`)) slot.onFire();
+  }
+
+  /** A timer whose event the new phase does not allow can never act: it is disarmed now. */
   private disarmIllegal(): void {
-    if (this.timers.size === 0) return;
-    for (const [kind, t] of this.timers) {
-      if (this.can(TIMERS[kind])) continue;
-      clearTimeout(t);
-      this.timers.delete(kind);
+    if (!TIMED[this.current]) return this.clearAll();
+    for (const kind of TIMER_KINDS) if (this.slots[kind]?.active && !this.can(TIMERS[kind])) this.disarm(kind);
+  }
+
+  /** Shutting down or gone: no timer can act again, and none is kept. */
+  private clearAll(): void {
+    for (const kind of TIMER_KINDS) {
+      const slot = this.slots[kind];
+      if (!slot) continue;
+      slot.active = false;
+      if (slot.t) clearTimeout(slot.t);
+      slot.t = null;
     }
   }
 
@@ -306,8 +350,9 @@ export class PhaseMachine {
   }
 
   private remember(m: Move): void {
-    if (this.moves.length >= HISTORY) this.moves.shift();
-    this.moves.push(m);
+    if (this.moves.length < HISTORY) this.moves.push(m);
+    else this.moves[this.next_] = m;
+    this.next_ = (this.next_ + 1) % HISTORY;
   }
 }
 
