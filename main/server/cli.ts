@@ -7,21 +7,21 @@ import { LambdaError } from '../engine/errors.js';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../engine/store/database.js';
 import { AuditTrail } from '../engine/telemetry/audit.js';
-import { Engine } from '../engine/engine.js';
-import { LambdaApi } from './lambda-api.js';
+import { compose } from '../app/compose.js';
 import { parseFlags, UsageError } from './args.js';
+import { OUTBOUND_FLAGS, OUTBOUND_USAGE, outboundFromFlags } from './outbound-flags.js';
 import { checkDataDir, explainListenError, usageOf } from './startup-checks.js';
-import { servePlaceholderUi } from './ui.js';
-import { workbenchViews } from './workbench-api.js';
 import { AUTH_MODES, type AuthMode } from './auth/guard.js';
 import { loadOrCreateCredentials, writeAwsProfile } from './auth/credentials.js';
+import { RENDERER_DIR } from './ui/static-files.js';
 
 const isAuthMode = (m: string): m is AuthMode => (AUTH_MODES as readonly string[]).includes(m);
 
 const USAGE = `usage: lwb <command> [flags]
 
 commands:
-  serve   run the workbench headless: the Lambda API (and the UI) on 127.0.0.1
+  serve   run the workbench headless: the Lambda API and the window (in a browser) on 127.0.0.1;
+          it prints the window's address with a token that is new at every start
           --port <p>            port (default 9000; 0 picks a free one)
           --function-url-port <p> port of function URLs, apart from the API's origin (default: a free one)
           --data-dir <dir>      where functions, code and state live (default ./.lwb)
@@ -37,7 +37,7 @@ commands:
                                 default: a SigV4-signed request (any AWS client, any keys) and no foreign Origin
                                 strict:  the signature must be made with the workbench's own keys (lwb credentials)
                                 off:     no checks, for benchmarking only
-  configure     write an AWS CLI profile for the workbench (for machines without AWS credentials or region)
+${OUTBOUND_USAGE}  configure     write an AWS CLI profile for the workbench (for machines without AWS credentials or region)
           --profile <name>      the profile's name (default workbench)
           --region <r>          its region (default us-east-1)
           --data-dir <dir>      the workbench's data directory (default ./.lwb)
@@ -69,6 +69,7 @@ async function serve(argv: string[]): Promise<void> {
     'async-concurrency': 'number',
     region: 'string',
     auth: 'string',
+    ...OUTBOUND_FLAGS,
   });
   const authMode = (flags.auth as string | undefined) ?? 'default';
   if (!isAuthMode(authMode)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(authMode)}`);
@@ -92,41 +93,41 @@ async function serve(argv: string[]): Promise<void> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const dataDir = resolve((flags['data-dir'] as string | undefined) ?? '.lwb');
   checkDataDir(dataDir);
-  const engine = await Engine.open({
-    dataDir,
-    keepAliveMs: flags['keepalive-ms'] as number | undefined,
-    freezeAfterMs: flags['freeze-after-ms'] as number | undefined,
-    forceCold: flags['force-cold'] as boolean | undefined,
-    readySandboxes: flags['ready-sandboxes'] as number | undefined,
-    accountConcurrency: flags['account-concurrency'] as number | undefined,
-    asyncRetryBaseMs: flags['async-retry-base-ms'] as number | undefined,
-    asyncConcurrency: flags['async-concurrency'] as number | undefined,
-    region: flags.region as string | undefined,
-    progress: say,
-  });
-  const credentials = loadOrCreateCredentials(engine.options.dataDir);
   if (authMode === 'off') {
     say('\n!!! WARNING: --auth off: ANY web page you visit and any local process can create, change and invoke functions');
     say('!!! and read their code through this workbench. Use it only to measure what the checks cost, never for work.\n');
   } else {
     say(authMode === 'strict'
-      ? `[serve] auth strict: only requests signed with the workbench's keys are served (lwb credentials --data-dir ${engine.options.dataDir})`
+      ? `[serve] auth strict: only requests signed with the workbench's keys are served (lwb credentials --data-dir ${dataDir})`
       : '[serve] auth default: SigV4-signed requests (any keys) from loopback names; pages of other origins are refused');
   }
-  const workbench = workbenchViews(engine);
-  const api = new LambdaApi({
-    engine,
-    auth: { mode: authMode, credentials },
-    log: say,
-    fallback: (req, res) => workbench(req, res) || servePlaceholderUi(req, res),
-    functionUrlPort: flags['function-url-port'] as number | undefined,
-  });
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    say(`[serve] the window is not built (${RENDERER_DIR} has no index.html): npx vite build --config renderer/vite.config.ts (npm start does it)`);
+  }
   const wanted = (flags.port as number | undefined) ?? 9000;
-  const port = await api.listen(wanted).catch(async (err) => {
-    await engine.close();
+  const wb = await compose({
+    dataDir,
+    port: wanted,
+    functionUrlPort: flags['function-url-port'] as number | undefined,
+    auth: authMode,
+    progress: say,
+    browserUi: true,
+    engine: {
+      keepAliveMs: flags['keepalive-ms'] as number | undefined,
+      freezeAfterMs: flags['freeze-after-ms'] as number | undefined,
+      forceCold: flags['force-cold'] as boolean | undefined,
+      readySandboxes: flags['ready-sandboxes'] as number | undefined,
+      accountConcurrency: flags['account-concurrency'] as number | undefined,
+      asyncRetryBaseMs: flags['async-retry-base-ms'] as number | undefined,
+      asyncConcurrency: flags['async-concurrency'] as number | undefined,
+      region: flags.region as string | undefined,
+      outbound: outboundFromFlags(flags),
+    },
+  }).catch((err) => {
     throw explainListenError(err, { api: wanted, functionUrls: flags['function-url-port'] as number | undefined });
   });
-  process.stdout.write(`Lambda API listening on http://127.0.0.1:${port}\nFunction URLs on ${api.functionUrls.baseUrl}\n`);
+  // One write: whoever waits for the first line finds the others with it.
+  process.stdout.write(`Lambda API listening on ${wb.apiUrl}\nFunction URLs on ${wb.functionUrlBase}\nWorkbench UI: ${wb.uiAddress}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -134,8 +135,7 @@ async function serve(argv: string[]): Promise<void> {
     stopping = true;
     say(`[serve] ${signal}: stopping, removing execution environments`);
     const force = setTimeout(() => process.exit(1), 20_000);
-    await api.close();
-    await engine.close();
+    await wb.close();
     clearTimeout(force);
     process.exit(0);
   };
