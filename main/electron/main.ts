@@ -1,54 +1,79 @@
-// The Electron shell, kept thin: it opens the engine and the Lambda API (so the
-// AWS CLI works while the window is open) and shows the renderer. Security
-// rules for the window live in security.ts.
-import { app, BrowserWindow, protocol, net } from 'electron';
+// The Electron shell, kept thin: one instance, the hardened window showing
+// app://workbench/, and the workbench itself composed exactly as serve mode
+// composes it (main/app/compose.ts): the Lambda API with its auth and keys and
+// /_workbench, so the AWS CLI works while the window is open, and the contract
+// served to the window over IPC instead of a WebSocket.
+//
+// Environment: LWB_DATA_DIR (default <userData>/data), LWB_PORT (default 9000;
+// 0 a free one), LWB_AUTH (default, strict or off; as `lwb serve --auth`).
+import { app, BrowserWindow, ipcMain, protocol } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Engine } from '../engine/engine.js';
-import { REPO_ROOT } from '../engine/images/rootfs.js';
-import { LambdaApi } from '../server/lambda-api.js';
+import { compose, type Workbench } from '../app/compose.js';
+import { AUTH_MODES, type AuthMode } from '../server/auth/guard.js';
+import { RENDERER_DIR } from '../server/ui/static-files.js';
+import { registerIpcHost } from './ipc-host.js';
+import { APP_INDEX, APP_SCHEME, appProtocolHandler, isAppUrl, registerAppScheme } from './protocol.js';
 import { applySecurityRestrictions } from './security.js';
+import { createMainWindow, isOurMainFrame } from './window.js';
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+registerAppScheme(protocol);
 
-let engine: Engine | undefined;
-let api: LambdaApi | undefined;
+let win: BrowserWindow | undefined;
+let workbench: Promise<Workbench> | undefined;
+
+function authMode(): AuthMode {
+  const mode = process.env.LWB_AUTH ?? 'default';
+  if ((AUTH_MODES as readonly string[]).includes(mode)) return mode as AuthMode;
+  console.error(`LWB_AUTH must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(mode)}: using default`);
+  return 'default';
+}
 
 async function start(): Promise<void> {
   applySecurityRestrictions();
-  const rendererRoot = join(REPO_ROOT, 'renderer');
-  // App content comes from app://, never file://.
-  protocol.handle('app', (request) => {
-    const path = new URL(request.url).pathname;
-    const file = join(rendererRoot, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(rendererRoot)) return new Response('not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
-  });
+  // Packaged, the build sits inside the app's archive; from a checkout, in dist/renderer.
+  protocol.handle(APP_SCHEME, appProtocolHandler(app.isPackaged ? join(app.getAppPath(), 'dist', 'renderer') : RENDERER_DIR));
 
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Lambda Workbench',
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(import.meta.dirname, 'preload.cjs') },
+  const say = (m: string) => console.error(m);
+  workbench = compose({
+    dataDir: process.env.LWB_DATA_DIR || join(app.getPath('userData'), 'data'),
+    port: Number(process.env.LWB_PORT ?? 9000),
+    auth: authMode(),
+    progress: say,
   });
-  await win.loadURL('app://workbench/index.html');
+  workbench.then(
+    (wb) => console.log(`Lambda API listening on ${wb.apiUrl}\nFunction URLs on ${wb.functionUrlBase}`),
+    (err: Error) => say(`The engine could not start: ${err.message}`),
+  );
+  registerIpcHost({ ipcMain, ready: workbench, isTrusted: (frame) => isOurMainFrame(win, frame, isAppUrl) });
 
-  try {
-    engine = await Engine.open({ dataDir: join(app.getPath('userData'), 'data'), progress: (m) => console.error(m) });
-    api = new LambdaApi({ engine, log: (m) => console.error(m) });
-    const port = await api.listen(Number(process.env.LWB_PORT ?? 9000));
-    console.log(`Lambda API listening on http://127.0.0.1:${port}`);
-  } catch (err) {
-    console.error(`The engine could not start: ${(err as Error).message}`);
-  }
+  // The window opens at once; the contract's requests wait for the engine.
+  win = createMainWindow(join(import.meta.dirname, 'preload.cjs'));
+  win.on('closed', () => (win = undefined));
+  await win.loadURL(APP_INDEX);
 }
 
-app.whenReady().then(start);
-app.on('window-all-closed', () => app.quit());
-app.on('will-quit', (e) => {
-  if (!engine) return;
-  e.preventDefault();
-  const closing = engine;
-  engine = undefined;
-  void Promise.all([api?.close(), closing.close()]).finally(() => app.exit(0));
-});
+if (!app.requestSingleInstanceLock()) {
+  // Another workbench window is open: it is focused (below, in that process), this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.whenReady().then(start).catch((err: Error) => {
+    console.error(`The workbench window could not open: ${err.stack ?? err.message}`);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (!workbench) return;
+    event.preventDefault();
+    const closing = workbench;
+    workbench = undefined;
+    void closing
+      .then((wb) => wb.close())
+      .catch(() => undefined)
+      .finally(() => app.exit(0));
+  });
+}
