@@ -1,5 +1,6 @@
 // Prepares a machine for `npm start` and `npm test`: npm packages, the Debian
-// packages the workbench and its tests use, and a running Docker engine.
+// packages the workbench and its tests use, a running Docker engine, and the
+// window's build (dist/renderer) when it is missing or older than its sources.
 // Idempotent and quiet when everything is already there. Plain Node with no
 // dependencies, because it runs before `npm install`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -84,6 +85,9 @@ export async function setup({ forTests = false } = {}) {
   installDebianPackages(packages);
   installNpmPackages();
   await ensureDocker();
+  // After npm ci (Vite is a package); build.mjs imports nothing beyond Node.
+  const { ensureRendererBuilt } = await import('./build.mjs');
+  ensureRendererBuilt();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,10 +1,11 @@
 // `npm start`: the Electron window where Electron can run; otherwise serve
 // mode (the same engine, the Lambda API and the UI in a browser), and say so.
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setup } from './setup.mjs';
+import { buildElectron } from './build.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 await setup();
@@ -20,18 +21,25 @@ function electronBinary() {
 
 const electron = process.env.LWB_SERVE ? null : electronBinary();
 const canShowWindow = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const argv = process.argv.slice(2);
+const flag = (name) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+};
+const dataDir = resolve(ROOT, flag('--data-dir') ?? '.lwb');
+const dataLine = `[start] data (functions, code, history): ${dataDir}. Stop with Ctrl+C or SIGTERM: the workbench removes its environments and exits.\n`;
 if (electron && canShowWindow) {
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.electron.json'], { cwd: ROOT, stdio: 'inherit' });
-  copyFileSync(join(ROOT, 'main/electron/preload.cjs'), join(ROOT, 'dist/electron/preload.cjs'));
-  spawn(electron, [join(ROOT, 'dist/electron/main.js')], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) => process.exit(c ?? 0));
+  await buildElectron();
+  process.stderr.write(dataLine);
+  // The window takes the same data directory and port as serve mode would (main/electron/main.ts reads these).
+  const env = { ...process.env, LWB_DATA_DIR: dataDir, ...(flag('--port') ? { LWB_PORT: flag('--port') } : {}), ...(flag('--auth') ? { LWB_AUTH: flag('--auth') } : {}) };
+  spawn(electron, [join(ROOT, 'dist/electron/main.js')], { cwd: ROOT, stdio: 'inherit', env }).on('exit', (c) => process.exit(c ?? 0));
 } else {
   const why = !electron ? 'the Electron binary is not installed here' : 'there is no display';
-  const argv = process.argv.slice(2);
-  const given = argv.indexOf('--data-dir');
-  const dataDir = resolve(ROOT, given >= 0 && argv[given + 1] ? argv[given + 1] : '.lwb');
   process.stderr.write(
-    `[start] ${why}: starting serve mode instead. Open the printed address in a browser; the AWS CLI and SDKs use it as --endpoint-url.\n` +
-      `[start] data (functions, code, history): ${dataDir}. Stop with Ctrl+C or SIGTERM: the workbench removes its environments and exits.\n`,
+    `[start] ${why}: starting serve mode instead. Open the "Workbench UI:" address it prints in a browser (its token is new at every start);\n` +
+      `[start] the AWS CLI and SDKs use the "Lambda API listening on" address as --endpoint-url.\n` +
+      dataLine,
   );
   const args = ['--import', 'tsx', join(ROOT, 'main/server/cli.ts'), 'serve', ...argv];
   // An IPC channel ties the server to this process: if this one dies without passing a signal on
