@@ -68,7 +68,16 @@ export const methodParams = {
   'aliases.delete': z.object({ name: fnName, alias: z.string().max(128) }),
   'code.tree': z.object({ name: fnName }),
   'code.read': z.object({ name: fnName, path: codePath }),
-  /** One save: every change applied together as one new `$LATEST` (and built, for TypeScript). */
+  /**
+   * One save: every change applied together as one new `$LATEST` (and built, for TypeScript),
+   * through UpdateFunctionCode: running invocations finish on the old code, the next invoke is
+   * cold ("after-code-change"). Operations apply in order; if one fails (a missing path, a write
+   * through a link or into a file) nothing is saved (InvalidCodeOperation,
+   * ResourceNotFoundException). A TypeScript build that fails is NOT an error: the call answers
+   * ok with `build.ok === false`, the diagnostics and the unchanged revision, and nothing is
+   * saved (so the editor can show markers). `expectedRevisionId` not current →
+   * ResourceConflictException. A linked folder's function → ReadOnlyCode (edit the folder).
+   */
   'code.save': z.object({ name: fnName, ops: z.array(codeOp).min(1).max(1000), expectedRevisionId: z.string().optional() }),
   'invoke.run': z.object({
     name: fnName,

@@ -58,6 +58,7 @@ export interface FunctionDetail extends FunctionSummary {
   environment: Record<string, string>;
   architectures: string[];
   layers: string[];
+  /** Published versions, oldest first (`$LATEST` is not listed). */
   versions: { version: string; description: string; lastModified: string; codeSha256: string }[];
   aliases: { name: string; functionVersion: string; description: string }[];
 }
@@ -97,6 +98,7 @@ export interface CodeFile {
   tooLarge?: boolean;
 }
 
+/** Where a build problem is: `file` relative to the code root; `line` and `column` 1-based, as Monaco counts (0 when the problem has no place). */
 export interface BuildDiagnostic {
   file: string;
   line: number;
@@ -118,7 +120,10 @@ export interface SaveResult {
   revisionId: string;
   codeSha256: string;
   codeSize: number;
-  /** Present for functions built on save (TypeScript). A failed build saves nothing. */
+  /**
+   * Present for functions built on save (TypeScript). A failed build saves nothing: the call
+   * still answers ok, with `build.ok === false` and the revision, digest and size unchanged.
+   */
   build?: BuildReport;
 }
 
@@ -155,7 +160,12 @@ export interface InvocationResult {
   /** Why the env was created (first-invoke, after-code-change, scale-out, ...), when cold. */
   coldCause?: string;
   envId?: string;
-  /** The invocation's own log lines (START … REPORT), as CloudWatch would show them. */
+  /**
+   * The invocation's own log lines (INIT_START on a cold start, START … END, REPORT), as
+   * CloudWatch would show them, without newlines. At most 1,000 lines or 256 KB: past that the
+   * platform lines and the newest output are kept and one `[workbench] … not shown` line marks the gap.
+   * Empty for Event and DryRun.
+   */
   logLines: string[];
 }
 
