@@ -153,6 +153,13 @@ describe('window contract: code', () => {
       expect(refused.code).toBe('ReadOnlyCode');
       expect(refused.message).toContain(folder);
       expect((await w.call('functions.get', { name: 'linked' })).linkedFolder).toBe(folder);
+      // An edit in the user's own editor is deployed and told on the functions stream.
+      const from = w.frames.length;
+      rmSync(join(folder, 'leak.txt'));
+      rmSync(join(folder, 'outside'));
+      writeFileSync(join(folder, 'index.js'), 'exports.handler = async () => "edited";\n');
+      await expect.poll(() => w.frames.slice(from).some((f) => f.stream === 'functions' && JSON.stringify(f.data) === JSON.stringify({ change: 'code', name: 'linked' })), { timeout: 10_000 }).toBe(true);
+      expect(json(await w.call('invoke.run', { name: 'linked', payload: '{}' }))).toBe('edited');
     } finally {
       w.engine.linked.unlink('linked');
       rmSync(folder, { recursive: true, force: true });
