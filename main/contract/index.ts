@@ -37,9 +37,4 @@ export type ServerMessage =
   | { t: 'res'; id: number; result: Result<unknown> }
   | { t: 'ev'; frame: StreamFrame };
 
-/** IPC channel names (Electron). */
-export const IPC_REQUEST = 'lwb:request';
-export const IPC_SUBSCRIBE = 'lwb:subscribe';
-export const IPC_FRAME = 'lwb:frame';
-/** The serve-mode WebSocket's path. */
-export const WS_PATH = '/_ui/ws';
+export { IPC_REQUEST, IPC_SUBSCRIBE, IPC_FRAME, WS_PATH } from './wire.js';

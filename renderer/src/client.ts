@@ -3,7 +3,7 @@
 // its session cookie). Both expose the same WorkbenchApi, so nothing else in the
 // renderer knows which transport it runs on.
 import type { ClientMessage, Method, ParamsOf, Result, ResultOf, ServerMessage, Stream, StreamFrame, WorkbenchApi } from '../../main/contract/index.js';
-import { WS_PATH } from '../../main/contract/index.js';
+import { WS_PATH } from '../../main/contract/wire.js';
 
 type Pending = (r: Result<unknown>) => void;
 
