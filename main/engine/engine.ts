@@ -30,6 +30,10 @@ import { scratchDisksUnavailable } from './sandbox/scratch-disk.js';
 import { metaGet, metaSet, openDatabase, type Db } from './store/database.js';
 import { DataDirLock } from './store/data-dir-lock.js';
 import { EventLog } from './telemetry/events.js';
+import { EnvNetwork } from './sandbox/network.js';
+import type { SandboxContext } from './sandbox/docker-sandbox.js';
+import { DUMMY_CREDENTIALS, ExecutionRoleCredentials } from './data/credentials.js';
+import { DEFAULT_SETTINGS, type EndpointsInput, type NetworkMode, type WorkbenchDefaults } from './control/workbench-settings.js';
 import { LogArchive } from './telemetry/logs.js';
 
 export interface EngineOptions {
@@ -52,7 +56,23 @@ export interface EngineOptions {
   asyncRetryBaseMs?: number;
   /** Most async deliveries in flight; fewer while the machine's cores are saturated (see data/delivery-limit.ts). Default 10. */
   asyncConcurrency?: number;
+  /** How functions reach the world unless they say otherwise (control/workbench-settings.ts). */
+  outbound?: OutboundOptions;
   progress?: Progress;
+}
+
+/** The workbench's defaults for what envs reach (serve --network, --host-ports, --credentials, --endpoint-url, --dns). */
+export interface OutboundOptions {
+  /** internet (default, as on Lambda) or none. */
+  network?: NetworkMode;
+  /** Host TCP ports every function may reach at host.lambda.internal unless it has its own list. */
+  hostPorts?: number[];
+  /** dummy (default), none or profile:<name>. */
+  credentials?: string;
+  /** AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> for functions without their own. */
+  endpoints?: EndpointsInput;
+  /** DNS servers envs use; default the host's. */
+  dns?: string[];
 }
 
 export interface InvokeRequest {
@@ -76,6 +96,8 @@ export interface EnvironmentView {
   logStream: string;
   sandboxId: string;
   containerId?: string;
+  /** What the env reaches: none (only lo), internet, or host-ports only; with its allowlisted host ports. */
+  network: { mode: 'none' | 'internet' | 'host-ports'; hostPorts: number[] };
 }
 
 const MAX_CLIENT_CONTEXT = 3583;
@@ -113,6 +135,13 @@ export class Engine {
   private readonly diskDir: string;
   /** Removal failures are said with the container's id, never swallowed. */
   private readonly logRemoveError = (id: string, err: unknown) => this.options.progress(`[sandbox] could not remove container ${id}: ${(err as Error).message}`);
+  /** The network envs reach the world through (created on first use); undefined until open() found out. */
+  private network: EnvNetwork | undefined;
+  private readonly sandboxContext: SandboxContext;
+  /** Network, credentials and endpoint defaults; networkUnavailable is filled in by open(). */
+  private readonly outbound: WorkbenchDefaults;
+  /** The execution role's credentials for envs (data/credentials.ts). */
+  readonly roleCredentials = new ExecutionRoleCredentials();
   /** Held from open() to close(): one workbench per data directory. */
   private lock: DataDirLock | undefined;
   private closed = false;
@@ -128,11 +157,19 @@ export class Engine {
       metaSet(db, 'workbench_id', id);
       return id;
     })();
+    const out = options.outbound;
+    this.outbound = {
+      network: out.network ?? DEFAULT_SETTINGS.network,
+      hostPorts: out.hostPorts ?? [],
+      credentials: out.credentials ?? DEFAULT_SETTINGS.credentials,
+      endpoints: out.endpoints ?? {},
+      networkUnavailable: 'the workbench has not looked yet',
+    };
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
     this.audit = new AuditTrail(db);
     this.history = new ConfigHistory(db);
     this.layers = new LayerRegistry(db, code, options.region, options.accountId, (key) => this.codeUrl(key));
-    this.functions = new FunctionRegistry(db, code, options.region, options.accountId, this.layers, (fn, change, config) => this.history.record(fn, change, config));
+    this.functions = new FunctionRegistry(db, code, options.region, options.accountId, this.layers, (fn, change, config) => this.history.record(fn, change, config), () => this.outbound);
     this.permissions = new Permissions(this.functions);
     this.concurrency = new ConcurrencyGate({ account: options.accountConcurrency }, () => this.functions.totalReserved());
     // Owner-only, short enough for socket paths, never a guessable name in the temp dir.
@@ -144,7 +181,7 @@ export class Engine {
     const noDisks = scratchDisksUnavailable();
     if (noDisks) options.progress(`[sandbox] /tmp is a tmpfs charged to each env's memory, unlike Lambda's disk: ${noDisks}`);
     this.reserve = new SandboxReserve(
-      {
+      (this.sandboxContext = {
         docker,
         workbenchId: this.workbenchId,
         runDir: this.runDir,
@@ -154,7 +191,7 @@ export class Engine {
         onScratchDiskError: (err) => options.progress(`[sandbox] /tmp falls back to a tmpfs (charged to memory): ${(err as Error).message}`),
         onIntruder: (message) => options.progress(`[sandbox] ${message}`),
         onRemoveError: (id, err) => options.progress(`[sandbox] could not remove container ${id}: ${(err as Error).message}`),
-      },
+      }),
       // A shape unused for as long as an idle env is kept loses its ready sandboxes too.
       { perShape: options.readySandboxes, idleMs: options.keepAliveMs },
       (err) => options.progress(`[sandbox] could not prepare a ready sandbox: ${(err as Error).message}`),
@@ -168,12 +205,9 @@ export class Engine {
         freezeAfterMs: options.freezeAfterMs,
         keepAliveMs: options.keepAliveMs,
         logs: this.logs,
-        platformEnv: {
-          AWS_ACCESS_KEY_ID: 'AKIAWORKBENCHLOCAL00',
-          AWS_SECRET_ACCESS_KEY: 'workbench-local-secret-not-a-real-key',
-          AWS_SESSION_TOKEN: 'workbench-local-session',
-        },
+        platformEnv: DUMMY_CREDENTIALS,
       },
+      platformEnv: (fv) => this.roleCredentials.envFor(fv.credentials),
       forceCold: () => this.options.forceCold,
     });
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
@@ -227,6 +261,7 @@ export class Engine {
         accountConcurrency: opts.accountConcurrency ?? 1000,
         asyncRetryBaseMs: opts.asyncRetryBaseMs ?? 60_000,
         asyncConcurrency: opts.asyncConcurrency ?? 10,
+        outbound: opts.outbound ?? {},
         progress: opts.progress ?? (() => {}),
       },
       docker,
@@ -234,12 +269,27 @@ export class Engine {
     );
     const reaped = await reapOrphans(docker, engine.workbenchId, engine.logRemoveError);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
+    await engine.openNetwork();
     engine.provisioned.restore();
     engine.linked.restore();
     // Events leased by a workbench that died are due again at once: nothing else uses this database.
     engine.queue.reclaimLeases();
     engine.queue.start();
     return engine;
+  }
+
+  /** Reclaims what a dead workbench left of its network and finds out whether envs can have one here. */
+  private async openNetwork(): Promise<void> {
+    const progress = this.options.progress;
+    try {
+      this.network = await EnvNetwork.open(this.docker, this.workbenchId, { dns: this.options.outbound.dns, progress });
+      this.outbound.networkUnavailable = this.network.unavailable;
+      this.sandboxContext.network = this.network;
+    } catch (err) {
+      this.outbound.networkUnavailable = `the workbench could not set up its network: ${(err as Error).message}`;
+    }
+    const why = this.outbound.networkUnavailable;
+    if (why) progress(`[network] functions get no network (only lo), whatever their WorkbenchNetwork says: ${why}`);
   }
 
   setForceCold(on: boolean): void {
@@ -343,6 +393,7 @@ export class Engine {
       logStream: e.log.name,
       sandboxId: e.sandbox.id,
       containerId: e.sandbox.containerId,
+      network: { mode: e.fv.network?.mode ?? 'none', hostPorts: e.fv.network?.hostPorts ?? [] },
     }));
   }
 
@@ -364,6 +415,8 @@ export class Engine {
     await this.invoker.close();
     await this.reserve.close();
     await reapOrphans(this.docker, this.workbenchId, this.logRemoveError).catch((err: Error) => this.options.progress(`[sandbox] could not list containers to remove: ${err.message}`));
+    // With every container gone: the network, its bridge and the workbench's iptables rules.
+    await this.network?.close();
     unmountUnder(this.runDir);
     rmSync(this.diskDir, { recursive: true, force: true });
     rmSync(this.runDir, { recursive: true, force: true });

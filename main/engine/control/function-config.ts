@@ -4,8 +4,10 @@ import { constraintViolation, invalidParameter } from '../errors.js';
 import { DEPRECATED_RUNTIMES, findRuntime, listRuntimes, type RuntimeSpec } from '../runtimes.js';
 import { requireObject, validateEnvironment, validateRange } from './validation.js';
 import { QUEUE_OR_TOPIC_ARN } from '../data/destinations.js';
+import type { WorkbenchFields, WorkbenchInput } from './workbench-settings.js';
 
-export interface FunctionConfiguration {
+/** AWS's FunctionConfiguration, plus the workbench's own fields (WorkbenchNetwork, …; see workbench-settings.ts). */
+export interface FunctionConfiguration extends WorkbenchFields {
   FunctionName: string;
   FunctionArn: string;
   Runtime: string;
@@ -44,7 +46,7 @@ export interface LoggingConfig {
 }
 
 /** The fields UpdateFunctionConfiguration may change (CreateFunction sets them too). */
-export interface ConfigInput {
+export interface ConfigInput extends WorkbenchInput {
   Runtime?: unknown;
   Role?: unknown;
   Handler?: unknown;

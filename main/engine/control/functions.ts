@@ -27,6 +27,16 @@ import type { StoredEventInvokeConfig } from './event-invoke-config.js';
 import type { LayerRecord, LayerRegistry } from './layers.js';
 import { MAX_UNZIPPED_BYTES } from './code-store.js';
 import type { StoredFunctionUrl } from './function-urls.js';
+import {
+  DEFAULT_SETTINGS,
+  applyWorkbenchFields,
+  effectiveCredentials,
+  effectiveEndpoints,
+  effectiveNetwork,
+  withEffective,
+  type WorkbenchDefaults,
+  type WorkbenchFields,
+} from './workbench-settings.js';
 
 export type { CreateFunctionInput, FunctionConfiguration } from './function-config.js';
 
@@ -122,6 +132,8 @@ export class FunctionRegistry {
     private readonly layers: LayerRegistry,
     /** Told of every configuration state a function goes through (config history). */
     private readonly onChange: (fn: string, change: 'created' | 'updated' | 'published' | 'deleted', config: FunctionConfiguration | null) => void = () => {},
+    /** The workbench's defaults for network, credentials and endpoints (serve flags; what the machine allows). */
+    private readonly settings: () => WorkbenchDefaults = () => DEFAULT_SETTINGS,
   ) {
     this.aliases = new AliasRegistry(db, (name, q) => this.arn(name, q), (name, v) => this.hasVersion(name, v), (name) => this.changed(name, 'updated'));
   }
@@ -163,6 +175,7 @@ export class FunctionRegistry {
       throw invalidParameter('PackageType Image is not supported by the workbench: no container registry is reachable. Upload a .zip package (PackageType Zip).');
     }
     const fields = { ...applyConfig(input), ...applyObservability(input, undefined, bare) };
+    const reach = applyWorkbenchFields(input);
     const architectures = validateArchitectures(input.Architectures);
     const tags = validateTags(input.Tags);
     const zip = decodeZip(input.Code);
@@ -172,7 +185,7 @@ export class FunctionRegistry {
     const stored = await this.code.put(zip);
     checkUnzippedTotal(stored.unzippedSize, layers);
     const runtimeId = fields.Runtime!;
-    const config: FunctionConfiguration = {
+    const config: FunctionConfiguration = withEffective({
       FunctionName: bare,
       FunctionArn: this.arn(bare),
       Runtime: runtimeId,
@@ -199,7 +212,8 @@ export class FunctionRegistry {
       LoggingConfig: fields.LoggingConfig!,
       SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
       RuntimeVersionConfig: { RuntimeVersionArn: `arn:aws:lambda:${this.region}::runtime:workbench-${runtimeId}` },
-    };
+      ...definedOnly(reach),
+    }, this.settings());
     const record: FunctionRecord = { config, codeKey: stored.key, tags, lastVersion: 0, ...(workbench ? { workbench } : {}) };
     try {
       this.db
@@ -227,7 +241,7 @@ export class FunctionRegistry {
         | undefined;
       if (row) {
         const { config, ...rest } = JSON.parse(row.config) as Omit<FunctionRecord, 'codeKey' | 'lastVersion'>;
-        rec = { ...rest, config, codeKey: row.code_key, lastVersion: row.last_version };
+        rec = { ...rest, config: withEffective(config, this.settings()), codeKey: row.code_key, lastVersion: row.last_version };
         this.cache.set(name, rec);
       }
     }
@@ -252,7 +266,7 @@ export class FunctionRegistry {
         | { config: string; code_key: string }
         | undefined;
       if (row) {
-        rec = { config: JSON.parse(row.config) as FunctionConfiguration, codeKey: row.code_key };
+        rec = { config: withEffective(JSON.parse(row.config) as FunctionConfiguration, this.settings()), codeKey: row.code_key };
         this.versionCache.set(key, rec);
       }
     }
@@ -311,6 +325,7 @@ export class FunctionRegistry {
         ...(c.LoggingConfig?.SystemLogLevel ? { systemLogLevel: c.LoggingConfig.SystemLogLevel } : {}),
         tracingActive: c.TracingConfig?.Mode === 'Active',
         region: this.region,
+        ...runsWith(c, this.settings()),
       };
       v.runKey = runKeyOf(v);
       this.runnable.set(rec, v);
@@ -396,12 +411,15 @@ export class FunctionRegistry {
     const record = this.get(parseFunctionName(name).name, true);
     this.checkRevision(record, input.RevisionId);
     const fields = { ...applyConfig(input, record.config), ...applyObservability(input, record.config, record.config.FunctionName) };
+    const reach = applyWorkbenchFields(input, record.config);
     if (input.Layers !== undefined) {
       const layers = this.layers.resolveArns(input.Layers);
       checkUnzippedTotal(this.code.unzippedSize(record.codeKey), layers);
       fields.Layers = layers.length ? layerRefs(layers) : undefined;
     }
-    const config: FunctionConfiguration = { ...record.config, ...fields, LastModified: lastModified(), RevisionId: randomUUID() };
+    let config: FunctionConfiguration = { ...record.config, ...fields, ...reach, LastModified: lastModified(), RevisionId: randomUUID() };
+    for (const k of Object.keys(reach) as (keyof WorkbenchFields)[]) if (!reach[k]) delete config[k];
+    config = withEffective(config, this.settings());
     if ('Layers' in fields && !fields.Layers) delete config.Layers;
     if ('Environment' in fields && !fields.Environment) delete config.Environment;
     if ('DeadLetterConfig' in fields && !fields.DeadLetterConfig) delete config.DeadLetterConfig;
@@ -537,6 +555,21 @@ export class FunctionRegistry {
     for (const r of this.db.prepare('SELECT name FROM functions').all() as { name: string }[]) bytes += this.get(r.name, true).config.CodeSize;
     return { functions: row.n, codeBytes: bytes };
   }
+}
+
+/** What a version's envs reach and hold: network policy, credentials source, endpoints (workbench-settings.ts). */
+function runsWith(c: FunctionConfiguration, d: WorkbenchDefaults): Pick<FunctionVersion, 'network' | 'credentials' | 'endpoints'> {
+  const n = effectiveNetwork(c, d);
+  return {
+    network: { mode: n.Mode, internet: n.Internet, hostPorts: n.HostPorts },
+    credentials: effectiveCredentials(c, d).Source,
+    endpoints: effectiveEndpoints(c, d),
+  };
+}
+
+/** The workbench fields that are set (an undefined one is not stored at all). */
+function definedOnly(f: WorkbenchFields): WorkbenchFields {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
 }
 
 function layerRefs(layers: LayerRecord[]): { Arn: string; CodeSize: number }[] {

@@ -17,7 +17,13 @@ export interface InvokeServiceDeps {
   events: EventLog;
   env: EnvironmentOptions;
   forceCold: () => boolean;
+  /** The variables a new env of this version gets on top of its own (the execution role's credentials); default env.platformEnv. */
+  platformEnv?: (fv: FunctionVersion) => Promise<Record<string, string>>;
 }
+
+/** Whether a version's envs sit on the workbench's network (bridge) or have only lo. */
+export const networkShape = (fv: FunctionVersion): 'none' | 'bridge' =>
+  fv.network && (fv.network.internet || fv.network.hostPorts.length > 0) ? 'bridge' : 'none';
 
 export class InvokeService {
   /** Pools by what they run (FunctionVersion.runKey); a function version has one current key. */
@@ -66,7 +72,7 @@ export class InvokeService {
   /** The shape, and what was built while this call waited for the runtime image. */
   private async shapeNoting(fv: FunctionVersion): Promise<{ shape: SandboxShape; built?: string }> {
     const { image, built } = await this.deps.images.ensureNoting(fv.runtime);
-    return { shape: { runtimeId: fv.runtime.id, image, memoryMb: fv.memorySize, ephemeralMb: fv.ephemeralStorage }, built };
+    return { shape: { runtimeId: fv.runtime.id, image, memoryMb: fv.memorySize, ephemeralMb: fv.ephemeralStorage, network: networkShape(fv) }, built };
   }
 
   /** Builds the image and readies a sandbox for a version ahead of its first invoke. */
@@ -91,11 +97,15 @@ export class InvokeService {
     initType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
     wanted?: () => boolean,
   ): Promise<ExecutionEnvironment | null> {
+    // Credentials first: a profile that cannot be resolved fails the invocation before a sandbox is spent.
+    const platformEnv = this.deps.platformEnv ? await this.deps.platformEnv(fv) : this.deps.env.platformEnv;
     const { shape, built } = await this.shapeNoting(fv);
     const taken = await this.deps.reserve.take(shape, wanted);
     if (!taken) return null;
     const { sandbox } = taken;
     try {
+      // What the env may reach is in place before any of its code runs.
+      if (fv.network) await sandbox.applyNetwork(fv.network);
       if (sandbox.isolatedMounts) {
         // Mounted, not linked: the env's mountinfo then names no host path (run-fs.ts).
         await Promise.all([this.deps.code.mountInto([fv.codeKey], sandbox.taskDir), this.deps.code.mountInto(fv.layerKeys, sandbox.optDir)]);
@@ -108,7 +118,7 @@ export class InvokeService {
       await sandbox.destroy();
       throw err;
     }
-    const env = new ExecutionEnvironment(sandbox, fv, this.deps.events, this.deps.env, cause, onAvailable, initType);
+    const env = new ExecutionEnvironment(sandbox, fv, this.deps.events, { ...this.deps.env, platformEnv }, cause, onAvailable, initType);
     // The invocation that waited for a build says so in its log (and its Tail).
     if (built) env.preface(`[workbench] ${built}\n`);
     return env;

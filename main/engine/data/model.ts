@@ -34,6 +34,15 @@ export interface FunctionVersion {
   systemLogLevel?: string;
   /** TracingConfig Active: trace ids are sampled. */
   tracingActive: boolean;
+  /**
+   * What its envs may reach (WorkbenchNetwork, VpcConfig and the workbench's defaults; see
+   * control/workbench-settings.ts). Absent: none, only lo.
+   */
+  network?: { mode: 'none' | 'internet' | 'host-ports'; internet: boolean; hostPorts: number[] };
+  /** Where the execution role's credentials come from: dummy (when absent), none or profile:<name>. */
+  credentials?: string;
+  /** AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> for its envs (WorkbenchEndpoints or the workbench's). */
+  endpoints?: Record<string, string>;
 }
 
 export interface Invocation {

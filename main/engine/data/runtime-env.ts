@@ -1,5 +1,6 @@
 // The environment variables a runtime process gets, as Lambda sets them
-// (spec §2). The function's own variables come first so reserved keys always win.
+// (spec §2). The function's own variables come first so reserved keys always win;
+// `platformEnv` holds the execution role's credentials (data/credentials.ts).
 import type { FunctionVersion } from './model.js';
 
 export interface EnvIdentity {
@@ -19,6 +20,8 @@ export function runtimeEnvironment(fv: FunctionVersion, id: EnvIdentity, platfor
       ? { NODE_PATH: `/opt/nodejs/node${fv.runtime.nodeMajor}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task` }
       : {}),
     ...(family === 'python' ? { PYTHONPATH: '/var/runtime' } : {}),
+    // Local endpoints (WorkbenchEndpoints): the function's own variables may still override them.
+    ...fv.endpoints,
     ...fv.environment,
     ...platformEnv,
     _HANDLER: fv.handler,

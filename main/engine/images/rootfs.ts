@@ -87,7 +87,8 @@ export function planRootfs(runtime: RuntimeSpec, nodeBinary?: string): RootfsPla
   plan.files.set('/etc/passwd', `root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:${SANDBOX_UID}:${SANDBOX_GID}::/home/sbx_user1051:/sbin/nologin\n`);
   plan.files.set('/etc/group', `root:x:0:\nsbx_user1051:x:${SANDBOX_GID}:\n`);
   plan.files.set('/etc/hosts', '127.0.0.1 localhost\n::1 localhost\n');
-  plan.files.set('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nhosts: files\n');
+  // Names resolve from /etc/hosts (host.lambda.internal) and then DNS, for envs with a network (as AL2023).
+  plan.files.set('/etc/nsswitch.conf', 'passwd: files\ngroup: files\nhosts: files dns\n');
   plan.files.set('/etc/system-release', `Lambda Workbench rootfs for ${runtime.id} (emulating Amazon Linux 2023)\n`);
 
   switch (runtime.family) {

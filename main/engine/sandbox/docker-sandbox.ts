@@ -28,6 +28,7 @@ import { createScratchDisk, releaseLoopDevicesUnder, releaseScratchDisk, type Sc
 import { mountRunFs, runFsUnavailable, unmount, unmountUnder } from './run-fs.js';
 import { SECCOMP_SECURITY_OPT } from './seccomp.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
+import type { EnvNetwork, NetworkPolicy } from './network.js';
 
 const run = promisify(execFile);
 
@@ -39,9 +40,11 @@ export interface SandboxShape {
   image: string;
   memoryMb: number;
   ephemeralMb: number;
+  /** `bridge`: on the workbench's network (network.ts), its policy set when taken; default `none`: only lo. */
+  network?: 'none' | 'bridge';
 }
 
-export const shapeKey = (s: SandboxShape): string => `${s.image}|${s.memoryMb}|${s.ephemeralMb}`;
+export const shapeKey = (s: SandboxShape): string => `${s.image}|${s.memoryMb}|${s.ephemeralMb}|${s.network ?? 'none'}`;
 
 /** Lambda allocates CPU in proportion to memory: 1,769 MB = 1 vCPU. */
 export const cpusForMemory = (memoryMb: number): number => memoryMb / 1769;
@@ -63,6 +66,8 @@ export interface SandboxContext {
   onIntruder?: (message: string) => void;
   /** Told when removing a container failed (other than it being gone already): it may be left running. */
   onRemoveError?: (containerId: string, err: unknown) => void;
+  /** The workbench's network, for sandboxes of shape network `bridge`. */
+  network?: EnvNetwork;
 }
 
 /**
@@ -193,6 +198,10 @@ export class DockerSandbox {
   private cgroup: CgroupControl | null = null;
   private destroyed = false;
   private frozenViaDocker = false;
+  /** Its address on the workbench's network (bridge shapes). */
+  private ip: string | undefined;
+  /** The policy put in place for it, taken out again before the container (and its address) goes. */
+  private policy: NetworkPolicy | undefined;
   channel!: Channel;
 
   private constructor(
@@ -220,6 +229,8 @@ export class DockerSandbox {
   }
 
   private async start(): Promise<void> {
+    // On the workbench's network (created on first use), or none (only lo).
+    const net = this.shape.network === 'bridge' ? await this.networkOrFail().ensure() : undefined;
     const chanDir = join(this.dir, 'chan');
     // The sandbox's folder is the workbench's alone; task and opt are mount roots the sandbox user reads.
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -298,6 +309,7 @@ export class DockerSandbox {
     // CgroupnsMode (API 1.41) is not in dockerode's types yet.
     const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' } = {
       NetworkMode: 'none',
+      ...net?.hostConfig,
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(cpusForMemory(this.shape.memoryMb) * 1e9),
@@ -326,7 +338,7 @@ export class DockerSandbox {
         WorkingDir: '/var/task',
         // The init takes the token out of its environment before anything else runs.
         Env: ['PATH=/var/lang/bin:/usr/local/bin:/usr/bin:/bin', `LWB_CHANNEL_TOKEN=${token}`],
-        NetworkDisabled: true,
+        NetworkDisabled: !net,
         Labels: {
           [LABEL]: '1',
           [`${LABEL}.workbench`]: workbenchId,
@@ -340,6 +352,10 @@ export class DockerSandbox {
       await this.container.start();
       const info = await this.container.inspect();
       initPid(info.State?.Pid || undefined);
+      if (net) {
+        this.ip = info.NetworkSettings?.Networks?.[net.name]?.IPAddress || undefined;
+        if (!this.ip) throw new Error(`the container has no address on network ${net.name}`);
+      }
       this.cgroup = info.State?.Pid ? CgroupControl.forPid(info.State.Pid) : null;
 
       this.channel = await Promise.race([
@@ -365,6 +381,30 @@ export class DockerSandbox {
 
   get containerId(): string | undefined {
     return this.container?.id;
+  }
+
+  /** Its IPv4 address on the workbench's network (undefined without one). */
+  get address(): string | undefined {
+    return this.ip;
+  }
+
+  private networkOrFail(): EnvNetwork {
+    if (!this.ctx.network) throw new Error('a sandbox with a network needs the workbench network (SandboxContext.network)');
+    return this.ctx.network;
+  }
+
+  /**
+   * What this env may reach (its allowlisted host ports; whether it has the
+   * internet), put in place once, when the sandbox is taken, before any code runs.
+   */
+  async applyNetwork(policy: NetworkPolicy): Promise<void> {
+    if (!this.ip) {
+      if (policy.internet || policy.hostPorts.length) throw new Error('this sandbox has no network: its shape is none');
+      return;
+    }
+    if (this.policy) throw new Error('the sandbox already has its network policy');
+    if (!policy.internet || policy.hostPorts.length) await this.networkOrFail().allow(this.ip, policy);
+    this.policy = policy;
   }
 
   /** Lifts or sets the CPU quota (init boost); false where the cgroup is not ours to write. */
@@ -396,6 +436,10 @@ export class DockerSandbox {
     if (this.destroyed) return;
     this.destroyed = true;
     this.channel?.close();
+    // The address may go to another env once the container is gone: its rules go first.
+    if (this.ip && this.policy && (!this.policy.internet || this.policy.hostPorts.length)) {
+      await this.ctx.network?.release(this.ip, this.policy).catch((err) => this.ctx.onRemoveError?.(`${this.containerId} (network rules)`, err));
+    }
     if (this.container) {
       try {
         await this.container.remove({ force: true, v: true });
