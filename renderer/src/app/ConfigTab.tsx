@@ -125,7 +125,7 @@ export function ConfigTab({ functionName }: { functionName: string }) {
         <h3 className="config-heading">General</h3>
         <div className="form-grid">
           <Input fieldClassName="span-2" label="Handler" data-testid="config-handler" value={form.handler} onChange={set('handler')} error={errors.handler} mono />
-          <Input fieldClassName="span-1" label="Runtime" value={detail.runtime} readOnly mono hint={detail.architectures.join(', ')} />
+          <Input fieldClassName="span-1" label="Runtime" value={detail.runtime} readOnly mono title="The runtime is chosen at creation" />
           <Input fieldClassName="span-3" label="Description" data-testid="config-description" value={form.description} onChange={set('description')} error={errors.description} placeholder="What this function does" />
           <Input fieldClassName="span-1" label="Memory" suffix="MB" data-testid="config-memory" inputMode="numeric" value={form.memory} onChange={set('memory')} error={errors.memory} hint="128 – 10240; CPU scales with it" mono />
           <Input fieldClassName="span-1" label="Timeout" suffix="s" data-testid="config-timeout" inputMode="numeric" value={form.timeout} onChange={set('timeout')} error={errors.timeout} hint="1 – 900" mono />
@@ -184,6 +184,8 @@ export function ConfigTab({ functionName }: { functionName: string }) {
               <dd className="mono">{detail.template}</dd>
             </>
           )}
+          <dt>Architecture</dt>
+          <dd className="mono">{detail.architectures.join(', ') || 'x86_64'}</dd>
           <dt>Size</dt>
           <dd className="mono">{bytes(detail.codeSize)}</dd>
           <dt>Last modified</dt>

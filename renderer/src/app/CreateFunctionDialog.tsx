@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RuntimeTemplate, RuntimeTemplateId } from '../../../main/contract/index.js';
 import { call } from '../client.js';
 import { Button, Dialog, ErrorBox, Input, Kbd, Select, Spinner, Textarea, toast } from '../components/index.js';
+import { useFunctions } from '../stores/functions.js';
 import { useUi } from '../stores/ui.js';
 import { parseEnv } from './envVars.js';
 import { handlerError, memoryError, nameError, storageError, timeoutError } from './validate.js';
@@ -93,6 +94,7 @@ export function CreateFunctionDialog() {
         ephemeralStorage: Number(form.storage),
         environment: Object.keys(env).length ? env : undefined,
       });
+      useFunctions.getState().upsert(created);
       const ui = useUi.getState();
       ui.setFilter('');
       ui.setActivity('functions');

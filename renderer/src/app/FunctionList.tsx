@@ -38,7 +38,6 @@ function Row({ f, selected, onPick }: { f: FunctionSummary; selected: boolean; o
       data-busy={f.envs.busy}
       data-starting={f.envs.starting}
       title={`${f.name}\n${f.runtime} · ${f.memorySize} MB · ${f.timeout} s · ${f.state}${f.linkedFolder ? `\nlinked: ${f.linkedFolder}` : ''}`}
-      onMouseDown={(e) => e.preventDefault() /* keep focus on the list, not the row */}
       onClick={() => onPick(f.name)}
     >
       <span className={`fn-state fn-state-${stateTone(f.state)}`} aria-label={f.state} />
@@ -52,7 +51,8 @@ function Row({ f, selected, onPick }: { f: FunctionSummary; selected: boolean; o
 
 function CreateHint() {
   const endpoint = useStatus((s) => s.status?.apiEndpoint) ?? 'http://127.0.0.1:9000';
-  const cli = `aws lambda create-function --endpoint-url ${endpoint} \\\n  --function-name demo --runtime nodejs20.x --handler index.handler \\\n  --role arn:aws:iam::123456789012:role/x --zip-file fileb://function.zip`;
+  const args = [`--endpoint-url ${endpoint}`, '--function-name demo', '--runtime nodejs20.x', '--handler index.handler', '--role arn:aws:iam::123456789012:role/x', '--zip-file fileb://function.zip'];
+  const cli = ['aws lambda create-function', ...args.map((a) => `  ${a}`)].join(' \\\n');
   return (
     <EmptyState
       compact
@@ -67,7 +67,7 @@ function CreateHint() {
       <p className="empty-p">Start from a template (Node.js, TypeScript, Python, bash on provided.al2023), or deploy one with the AWS CLI — it shows up here at once.</p>
       <div className="cli-block">
         <pre className="mono">{cli}</pre>
-        <button type="button" className="cli-copy" title="Copy the command" aria-label="Copy the command" onClick={() => void copyText(cli.replace(/\\\n\s+/g, ''), 'the command')}>
+        <button type="button" className="cli-copy" title="Copy the command" aria-label="Copy the command" onClick={() => void copyText(['aws lambda create-function', ...args].join(' '), 'the command')}>
           <IconCopy size={13} />
         </button>
       </div>

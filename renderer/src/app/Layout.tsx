@@ -12,8 +12,8 @@ import { Workspace } from './Workspace.js';
 const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
 
 export function Layout() {
-  const main = useDefaultLayout({ id: 'lwb.layout.main', storage, panelIds: ['side', 'center', 'inspector'] });
-  const center = useDefaultLayout({ id: 'lwb.layout.center', storage, panelIds: ['workspace', 'dock'] });
+  const main = useDefaultLayout({ id: 'lwb.layout.main.v1', storage, panelIds: ['pane-side', 'pane-center', 'pane-inspector'] });
+  const center = useDefaultLayout({ id: 'lwb.layout.center.v1', storage, panelIds: ['pane-workspace', 'pane-dock'] });
   const dockOpen = useUi((s) => s.dockOpen);
   const dockRef = usePanelRef();
 
@@ -29,18 +29,18 @@ export function Layout() {
     <div className="app-main">
       <ActivityBar />
       <Group orientation="horizontal" className="panes" defaultLayout={main.defaultLayout} onLayoutChanged={main.onLayoutChanged}>
-        <Panel id="side" defaultSize="264px" minSize="180px" maxSize="40%" groupResizeBehavior="preserve-pixel-size" className="pane pane-side">
+        <Panel id="pane-side" defaultSize="264px" minSize="180px" maxSize="40%" groupResizeBehavior="preserve-pixel-size" className="pane pane-side">
           <SideBar />
         </Panel>
         <Separator className="sep sep-v" />
-        <Panel id="center" minSize="30%" className="pane pane-center">
+        <Panel id="pane-center" minSize="30%" className="pane pane-center">
           <Group orientation="vertical" className="panes" defaultLayout={center.defaultLayout} onLayoutChanged={center.onLayoutChanged}>
-            <Panel id="workspace" minSize="20%" className="pane pane-workspace">
+            <Panel id="pane-workspace" minSize="20%" className="pane pane-workspace">
               <Workspace />
             </Panel>
             <Separator className="sep sep-h" />
             <Panel
-              id="dock"
+              id="pane-dock"
               panelRef={dockRef}
               defaultSize="30%"
               minSize="90px"
@@ -57,7 +57,7 @@ export function Layout() {
           </Group>
         </Panel>
         <Separator className="sep sep-v" />
-        <Panel id="inspector" defaultSize="360px" minSize="260px" maxSize="50%" groupResizeBehavior="preserve-pixel-size" className="pane pane-inspector">
+        <Panel id="pane-inspector" defaultSize="360px" minSize="260px" maxSize="50%" groupResizeBehavior="preserve-pixel-size" className="pane pane-inspector">
           <Inspector />
         </Panel>
       </Group>

@@ -58,6 +58,9 @@ export function Workspace() {
   const [mounted, setMounted] = useState<Set<WorkspaceTab>>(() => new Set([tab]));
   useEffect(() => {
     setMounted((m) => (m.has(tab) ? m : new Set([...m, tab])));
+    // Focus left inside a tab that is now hidden would still take keys (an editor's Alt+↓ moves lines).
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active.closest('.workspace-panel[hidden]')) active.blur();
   }, [tab]);
 
   if (!selected || !fn) return <NoSelection />;

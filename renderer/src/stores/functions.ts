@@ -18,6 +18,8 @@ export interface FunctionsState {
   /** Per function: bumped on every `functions` stream frame naming it. */
   changes: Record<string, number>;
   refresh(): void;
+  /** Puts a summary the window just got (e.g. from functions.create) in the list before the stream's refetch. */
+  upsert(f: FunctionSummary): void;
 }
 
 const MIN_INTERVAL_MS = 100;
@@ -25,6 +27,8 @@ let lastFetch = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let inFlight = false;
 let again = false;
+/** Summaries put in by upsert, and when: a list fetched before that moment cannot know them yet. */
+const recent = new Map<string, { at: number; f: FunctionSummary }>();
 
 async function fetchNow(): Promise<void> {
   if (inFlight) {
@@ -32,11 +36,16 @@ async function fetchNow(): Promise<void> {
     return;
   }
   inFlight = true;
-  lastFetch = Date.now();
+  const startedAt = (lastFetch = Date.now());
   try {
     const r = await api.request('functions.list', {});
     if (r.ok) {
-      const list = [...r.value].sort((a, b) => a.name.localeCompare(b.name));
+      const list = [...r.value];
+      for (const [name, u] of recent) {
+        if (u.at < startedAt) recent.delete(name);
+        else if (!list.some((f) => f.name === name)) list.push(u.f);
+      }
+      list.sort((a, b) => a.name.localeCompare(b.name));
       useFunctions.setState({ list, loaded: true, error: undefined });
     } else {
       useFunctions.setState({ loaded: true, error: r.error });
@@ -64,6 +73,10 @@ export const useFunctions = create<FunctionsState>()(() => ({
   loaded: false,
   changes: {},
   refresh: schedule,
+  upsert: (f) => {
+    recent.set(f.name, { at: Date.now(), f });
+    useFunctions.setState((s) => ({ list: [...s.list.filter((x) => x.name !== f.name), f].sort((a, b) => a.name.localeCompare(b.name)) }));
+  },
 }));
 
 let started = false;
