@@ -8,7 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import { listTemplates, renderEvent } from '../engine/events/catalog.js';
 import type { SavedEvent } from '../engine/control/saved-events.js';
 import { audited } from '../engine/workbench/audit.js';
-import { CodeService } from '../engine/workbench/code-service.js';
+import { CodeService, conflictOnStale } from '../engine/workbench/code-service.js';
 import { functionDetail, functionSummary, listFunctions } from '../engine/workbench/function-views.js';
 import { Invocations } from '../engine/workbench/invocations.js';
 import { envCountsByFunction, StatusReporter, type HostContext } from '../engine/workbench/status.js';
@@ -51,9 +51,14 @@ export function createHandlers(engine: Engine, ctx: HostContext): ContractHandle
         ...(p.ephemeralStorage !== undefined ? { EphemeralStorage: { Size: p.ephemeralStorage } } : {}),
         ...(p.environment !== undefined ? { Environment: { Variables: p.environment } } : {}),
         ...(p.description !== undefined ? { Description: p.description } : {}),
+        ...(p.expectedRevisionId !== undefined ? { RevisionId: p.expectedRevisionId } : {}),
       };
       return audited(engine, 'UpdateFunctionConfiguration', input, () => {
-        fns.updateConfiguration(name, input);
+        try {
+          fns.updateConfiguration(name, input);
+        } catch (err) {
+          conflictOnStale(err);
+        }
         return functionDetail(engine, name);
       });
     },

@@ -61,6 +61,8 @@ export const methodParams = {
     ephemeralStorage: z.number().int().min(512).max(10240).optional(),
     environment: envVars.optional(),
     description: z.string().max(256).optional(),
+    /** The revision the form was filled from: a change by anyone since → ResourceConflictException. */
+    expectedRevisionId: z.string().optional(),
   }),
   'functions.delete': z.object({ name: fnName }),
   'functions.publishVersion': z.object({ name: fnName, description: z.string().max(256).optional() }),

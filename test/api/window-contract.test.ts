@@ -121,6 +121,8 @@ describe('window contract: functions and invocations', () => {
     const detail = await w.call('functions.updateConfig', { name: 'counter', timeout: 7, environment: { STAGE: 'dev' }, description: 'counts' });
     expect(detail).toMatchObject({ timeout: 7, environment: { STAGE: 'dev' }, description: 'counts' });
     expect(detail.revisionId).not.toBe(before.revisionId);
+    expect((await w.fail('functions.updateConfig', { name: 'counter', timeout: 9, expectedRevisionId: before.revisionId })).code).toBe('ResourceConflictException');
+    expect((await w.call('functions.get', { name: 'counter' })).timeout).toBe(7);
     expect(await w.call('functions.publishVersion', { name: 'counter', description: 'first' })).toEqual({ version: '1' });
     expect(await w.call('aliases.put', { name: 'counter', alias: 'live', version: '1' })).toEqual({ alias: 'live', functionVersion: '1' });
     const got = await w.call('functions.get', { name: 'counter' });

@@ -20,9 +20,9 @@ import { isBuilt, runtimesOf, templateSpec, type TemplateFile } from './template
 import { buildTypeScript } from './ts-build.js';
 
 /** Lambda's precondition failure, as the window's contract names a stale write. */
-function conflictOnStale(err: unknown): never {
+export function conflictOnStale(err: unknown): never {
   if (err instanceof LambdaError && err.code === 'PreconditionFailedException') {
-    throw new WorkbenchError('ResourceConflictException', `The code changed since you opened it (another save, the AWS CLI or a linked folder): ${err.message}`, 'Reload the code and apply your change again.');
+    throw new WorkbenchError('ResourceConflictException', `The function changed since you loaded it (the window, the AWS CLI or a linked folder): ${err.message}`, 'Reload it and apply your change again.');
   }
   throw err;
 }
