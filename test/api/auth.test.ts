@@ -122,8 +122,8 @@ describe('what a web page can send is refused, and nothing is created', () => {
     expectRefused(await raw(open, 'GET', '/', { Host: host }), 'AccessDeniedException');
     expectRefused(await raw(open, 'GET', '/2015-03-31/functions', { Host: 'localhost.evil.example' }), 'AccessDeniedException');
     expect(await functionNames(open)).not.toContain('pwned');
-    // The same page on a loopback name is served (it needs no signature).
-    expect((await raw(open, 'GET', '/', { Host: `localhost:${open.port}` })).status).toBe(200);
+    // The same page on a loopback name needs no signature: it answers with its own session check (401 without the window's cookie).
+    expect((await raw(open, 'GET', '/', { Host: `localhost:${open.port}` })).status).toBe(401);
   });
 
   it('an unsigned request (any client without a signature) gets Lambda\'s MissingAuthenticationTokenException', async () => {
