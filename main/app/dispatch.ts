@@ -13,10 +13,12 @@ const HINTS: Record<string, string> = {
 };
 
 export function contractError(err: unknown): ContractError {
-  const e = err as { code?: unknown; name?: unknown; message?: unknown };
+  const e = err as { code?: unknown; name?: unknown; message?: unknown; hint?: unknown };
   const code = typeof e?.code === 'string' && /^[A-Za-z][A-Za-z0-9.]*$/.test(e.code) ? e.code : 'ServiceException';
   const message = typeof e?.message === 'string' && e.message ? e.message : String(err);
-  return HINTS[code] ? { code, message, hint: HINTS[code] } : { code, message };
+  // The thrower's own advice first: it knows the case better than the table.
+  const hint = typeof e?.hint === 'string' && e.hint ? e.hint : HINTS[code];
+  return hint ? { code, message, hint } : { code, message };
 }
 
 export async function dispatch(handlers: ContractHandlers, method: unknown, params: unknown): Promise<Result<unknown>> {

@@ -59,7 +59,7 @@ export function workbenchRoutes(engine: Engine): Route[] {
       op: 'ImportSavedEvents',
       method: 'POST',
       path: p('/_workbench/saved-events/import'),
-      handle: async ({ req, res }) => sendJson(res, 200, { imported: saved.import(await jsonBody(req, 'ImportSavedEvents')) }),
+      handle: async ({ req, res }) => sendJson(res, 200, { imported: saved.import(await jsonBody(req, 'ImportSavedEvents'), (name) => engine.functions.get(name, false) !== undefined) }),
     },
   ];
 }

@@ -38,6 +38,8 @@ export interface EnvironmentOptions {
 interface Run {
   inv: Invocation;
   coldStart: boolean;
+  /** Why the runtime was started for this invocation (the cause the result card shows). */
+  coldCause?: EnvCause;
   resolve: (o: InvokeOutcome) => void;
   /** The env went before the invocation started in it (EnvLost): the pool runs it elsewhere. */
   reject: (err: Error) => void;
@@ -209,6 +211,8 @@ export class ExecutionEnvironment {
   private startRuntime(run: Run, cause: EnvCause, event: 'coldStart' | 'exited' | 'restart'): void {
     const to = this.go(event, cause);
     run.coldStart = true;
+    // The first start's cause is the one the caller sees (a re-init after a crash keeps it).
+    run.coldCause ??= cause;
     run.reportInit = !this.initReported;
     if (this.runtimeStarts === 0) run.log.platform(this.initStartLine());
     run.initStartNs = this.sendStart();
@@ -363,6 +367,7 @@ export class ExecutionEnvironment {
   /** Fixes what the caller gets back; an error type marks a function error (`Unhandled`). */
   private settle(run: Run, payload: Buffer, errorType?: string, status: 'error' | 'timeout' = 'error'): void {
     run.outcome = { requestId: run.inv.requestId, payload, executedVersion: this.fv.version, coldStart: run.coldStart, envId: this.id };
+    if (run.coldStart && run.coldCause) run.outcome.coldCause = run.coldCause;
     if (errorType !== undefined) {
       run.status = status;
       run.errorType = errorType;
@@ -401,18 +406,16 @@ export class ExecutionEnvironment {
     const id = run.inv.requestId;
     run.log.platform(this.lines.end(id, run.status ?? 'success', run.durationMs));
     const reportInit = run.reportInit && run.initDurationMs !== undefined;
-    run.log.platform(
-      this.lines.report({
-        requestId: id,
-        durationMs: run.durationMs,
-        billedMs: Math.max(1, Math.ceil(run.durationMs)),
-        memorySizeMb: this.memoryMb,
-        maxMemoryUsedMb: Math.min(this.memoryMb, Math.ceil(this.maxMemoryKb / 1024)),
-        initDurationMs: reportInit ? run.initDurationMs : undefined,
-        status: run.status,
-        errorType: run.status === 'error' ? run.errorType : undefined,
-      }),
-    );
+    const report = {
+      durationMs: run.durationMs,
+      billedMs: Math.max(1, Math.ceil(run.durationMs)),
+      memorySizeMb: this.memoryMb,
+      maxMemoryUsedMb: Math.min(this.memoryMb, Math.ceil(this.maxMemoryKb / 1024)),
+      initDurationMs: reportInit ? run.initDurationMs : undefined,
+    };
+    run.log.platform(this.lines.report({ requestId: id, ...report, status: run.status, errorType: run.status === 'error' ? run.errorType : undefined }));
+    // The figures themselves, for callers that show them (the window's result card), so nobody parses REPORT.
+    if (run.outcome) run.outcome.report = report;
     if (run.reportInit) this.initReported = true;
     this.events.record({
       kind: 'phase',
@@ -431,7 +434,11 @@ export class ExecutionEnvironment {
   private resolveRun(run: Run): void {
     if (run.resolved || !run.outcome) return;
     run.resolved = true;
-    if (run.inv.tail) run.outcome.logResult = tailBase64(run.log.text());
+    if (run.inv.tail) {
+      const text = run.log.text();
+      run.outcome.logResult = tailBase64(text);
+      run.outcome.log = text;
+    }
     run.resolve(run.outcome);
   }
 
