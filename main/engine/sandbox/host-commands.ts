@@ -1,0 +1,277 @@
+// Host commands (losetup, mount, ss, ldd…) run by a small helper process, not
+// by the workbench's own thread.
+//
+// Node's spawn blocks the calling thread until the child has exec'd: libuv
+// forks, and forking the workbench (hundreds of MB: its page tables, then
+// copy-on-write faults on its heap) took a median 38 ms and up to 210 ms on a
+// busy machine, during which the server answered nothing. Spawning from a
+// worker thread still forks the whole process: on a loaded 2-core machine, 60
+// spawns from a 300 MB process stalled the main loop up to 3.6 s when made on
+// it, 210–330 ms from a worker thread, and 80–150 ms (its scheduling noise
+// alone: 35–85 ms) from a ~40 MB helper process, which also got through them
+// twice as fast. So a long-lived helper (this Node binary running HELPER
+// below) spawns the commands; the workbench only writes a line to a pipe.
+//
+// The helper is started on first use, restarted after a crash, and holds the
+// workbench's event loop open only while commands are pending: an idle
+// workbench exits as if it were not there. It exits, killing what it still
+// runs, when its stdin closes, so a workbench killed with SIGKILL does not
+// leave it (or a hung command) behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface HostCommandOptions {
+  cwd?: string;
+  /** Killed (SIGKILL) after this long. Default 60 s. */
+  timeoutMs?: number;
+  /** Largest stdout or stderr kept; more fails the command. Default 1 MiB. */
+  maxBuffer?: number;
+  /** Written to the command's stdin (otherwise it reads nothing). */
+  input?: string;
+}
+
+export interface HostCommandResult {
+  stdout: string;
+  stderr: string;
+}
+
+export type HostCommandErrorCode = 'HOST_COMMAND_FAILED' | 'HOST_COMMAND_TIMEOUT' | 'HOST_COMMAND_UNAVAILABLE';
+
+/** A host command that failed, timed out or could not run; the message names it and says what it said. */
+export class HostCommandError extends Error {
+  constructor(
+    readonly code: HostCommandErrorCode,
+    readonly command: string,
+    message: string,
+    readonly exitCode: number | null = null,
+    readonly stdout = '',
+    readonly stderr = '',
+  ) {
+    super(message);
+    this.name = 'HostCommandError';
+  }
+}
+
+/** Commands running at once: enough to overlap slow ones (mkfs), few enough not to crowd the cores. */
+const MAX_RUNNING = 8;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_BUFFER = 1024 * 1024;
+
+interface Request {
+  id: number;
+  file: string;
+  args: string[];
+  cwd?: string;
+  timeoutMs: number;
+  maxBuffer: number;
+  input?: string;
+}
+
+interface Reply {
+  id: number;
+  /** Exit code; null when killed by a signal or when it never ran. */
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Why it did not run or was cut short (ENOENT, timeout, maxBuffer), from Node's error. */
+  error?: { code?: string; message: string };
+  timedOut?: boolean;
+}
+
+/**
+ * What the helper runs (CommonJS, no imports of ours: it must start in a plain
+ * Node, or Electron as Node). One JSON request per line in, one reply per line out.
+ */
+const HELPER = `
+const { execFile } = require('node:child_process');
+const { createInterface } = require('node:readline');
+const restore = JSON.parse(process.argv[1] || '{}');
+for (const [k, v] of Object.entries(restore)) { if (v === null) delete process.env[k]; else process.env[k] = v; }
+const running = new Set();
+const reply = (r) => process.stdout.write(JSON.stringify(r) + '\\n');
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let q;
+  try { q = JSON.parse(line); } catch { return; }
+  let child;
+  try {
+    child = execFile(q.file, q.args, { cwd: q.cwd, timeout: q.timeoutMs, killSignal: 'SIGKILL', maxBuffer: q.maxBuffer, encoding: 'utf8' }, (err, stdout, stderr) => {
+      running.delete(child);
+      const r = { id: q.id, code: 0, signal: null, stdout, stderr };
+      if (err) {
+        r.code = typeof err.code === 'number' ? err.code : null;
+        r.signal = err.signal || null;
+        // A string code: it did not run (ENOENT, EACCES) or its output passed maxBuffer.
+        if (typeof err.code === 'string') r.error = { code: err.code, message: err.message };
+        else r.timedOut = err.killed === true && err.signal === 'SIGKILL';
+      }
+      reply(r);
+    });
+  } catch (err) {
+    return reply({ id: q.id, code: null, signal: null, stdout: '', stderr: '', error: { code: err.code, message: err.message } });
+  }
+  running.add(child);
+  child.stdin.on('error', () => {});
+  child.stdin.end(q.input);
+});
+// The workbench is gone (or closing): so are the commands it was waiting for.
+process.stdin.on('end', () => {
+  for (const c of running) c.kill('SIGKILL');
+  process.exit(0);
+});
+`;
+
+interface Pending {
+  request: Request;
+  resolve: (r: HostCommandResult) => void;
+  reject: (err: HostCommandError) => void;
+  /** Our own guard, should the helper never answer. */
+  timer?: NodeJS.Timeout;
+}
+
+const describe = (file: string, args: string[]): string => [file, ...args].join(' ');
+
+class HostCommands {
+  private helper: ChildProcess | undefined;
+  private readonly queued: Pending[] = [];
+  private readonly running = new Map<number, Pending>();
+  private nextId = 1;
+
+  run(file: string, args: string[], options: HostCommandOptions = {}): Promise<HostCommandResult> {
+    const request: Request = {
+      id: this.nextId++,
+      file,
+      args,
+      cwd: options.cwd,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
+      input: options.input,
+    };
+    return new Promise((resolve, reject) => {
+      this.queued.push({ request, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Stops the helper; pending commands fail. */
+  async close(): Promise<void> {
+    const helper = this.helper;
+    this.helper = undefined;
+    this.failAll('the workbench is closing');
+    if (!helper || helper.exitCode !== null || helper.signalCode !== null) return;
+    const exited = new Promise<void>((r) => helper.once('exit', () => r()));
+    helper.stdin?.end();
+    const timer = setTimeout(() => helper.kill('SIGKILL'), 2_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private pump(): void {
+    while (this.running.size < MAX_RUNNING && this.queued.length > 0) {
+      const helper = this.ensureHelper();
+      const p = this.queued.shift()!;
+      if (!helper) {
+        p.reject(new HostCommandError('HOST_COMMAND_UNAVAILABLE', p.request.file, `cannot run ${describe(p.request.file, p.request.args)}: the host command helper did not start`));
+        continue;
+      }
+      this.running.set(p.request.id, p);
+      // The helper kills the command at its timeout; this fires only if the helper itself hangs.
+      p.timer = setTimeout(() => this.settle({ id: p.request.id, code: null, signal: null, stdout: '', stderr: '', timedOut: true }), p.request.timeoutMs + 10_000);
+      p.timer.unref();
+      helper.stdin!.write(`${JSON.stringify(p.request)}\n`);
+    }
+    this.holdLoop(this.running.size + this.queued.length > 0);
+  }
+
+  private ensureHelper(): ChildProcess | undefined {
+    if (this.helper) return this.helper;
+    // Electron's binary is Node only when told so; the helper then puts the environment back for its commands.
+    const restore: Record<string, string | null> = {};
+    const env = { ...process.env };
+    if (process.versions.electron) {
+      restore.ELECTRON_RUN_AS_NODE = process.env.ELECTRON_RUN_AS_NODE ?? null;
+      env.ELECTRON_RUN_AS_NODE = '1';
+    }
+    // NODE_OPTIONS (e.g. --import tsx) would load into the helper: its commands get it back.
+    if (env.NODE_OPTIONS !== undefined) {
+      restore.NODE_OPTIONS = env.NODE_OPTIONS;
+      delete env.NODE_OPTIONS;
+    }
+    let helper: ChildProcess;
+    try {
+      helper = spawn(process.execPath, ['--max-old-space-size=64', '-e', HELPER, JSON.stringify(restore)], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    } catch {
+      return undefined;
+    }
+    this.helper = helper;
+    helper.stdin!.on('error', () => {}); // a dead helper is reported by 'exit'
+    createInterface({ input: helper.stdout! }).on('line', (line) => {
+      try {
+        this.settle(JSON.parse(line) as Reply);
+      } catch {
+        /* not a reply */
+      }
+    });
+    const gone = (why: string) => {
+      if (this.helper !== helper) return;
+      this.helper = undefined;
+      this.failAll(why);
+    };
+    helper.once('error', (err) => gone(`the host command helper failed: ${err.message}`));
+    helper.once('exit', (code, signal) => gone(`the host command helper exited (${signal ?? code})`));
+    return helper;
+  }
+
+  /** Keeps the event loop alive while commands are pending, and only then. */
+  private holdLoop(busy: boolean): void {
+    const h = this.helper;
+    if (!h) return;
+    const handles = [h, h.stdin, h.stdout] as ({ ref?: () => void; unref?: () => void } | null)[];
+    for (const x of handles) (busy ? x?.ref : x?.unref)?.call(x);
+  }
+
+  private settle(r: Reply): void {
+    const p = this.running.get(r.id);
+    if (!p) return;
+    this.running.delete(r.id);
+    clearTimeout(p.timer);
+    const { file, args } = p.request;
+    const cmd = describe(file, args);
+    const said = (r.stderr || r.stdout).trim().slice(0, 2000);
+    if (r.timedOut) {
+      p.reject(new HostCommandError('HOST_COMMAND_TIMEOUT', file, `${cmd} did not finish within ${p.request.timeoutMs} ms and was killed`, r.code, r.stdout, r.stderr));
+    } else if (r.error) {
+      if (r.error.code === 'ENOENT') {
+        p.reject(new HostCommandError('HOST_COMMAND_UNAVAILABLE', file, `${cmd} could not run: ${file} was not found (is it installed?)`, null, r.stdout, r.stderr));
+      } else p.reject(new HostCommandError('HOST_COMMAND_FAILED', file, `${cmd} failed: ${r.error.message}`, r.code, r.stdout, r.stderr));
+    } else if (r.code !== 0) {
+      const how = r.signal ? `was killed by ${r.signal}` : `exited with ${r.code}`;
+      p.reject(new HostCommandError('HOST_COMMAND_FAILED', file, `${cmd} ${how}${said ? `: ${said}` : ''}`, r.code, r.stdout, r.stderr));
+    } else p.resolve({ stdout: r.stdout, stderr: r.stderr });
+    this.pump();
+  }
+
+  private failAll(why: string): void {
+    const all = [...this.running.values(), ...this.queued.splice(0)];
+    this.running.clear();
+    for (const p of all) {
+      clearTimeout(p.timer);
+      p.reject(new HostCommandError('HOST_COMMAND_UNAVAILABLE', p.request.file, `${describe(p.request.file, p.request.args)} did not complete: ${why}; try again`));
+    }
+  }
+}
+
+const commands = new HostCommands();
+
+/**
+ * Runs `file` with `args` on the host without blocking this thread; resolves with its output when
+ * it exits 0, rejects with a HostCommandError naming the command otherwise.
+ */
+export function hostCommand(file: string, args: string[], options?: HostCommandOptions): Promise<HostCommandResult> {
+  return commands.run(file, args, options);
+}
+
+/** Stops the helper process (it also goes by itself when this process exits); later commands start a new one. */
+export function closeHostCommands(): Promise<void> {
+  return commands.close();
+}
