@@ -42,8 +42,10 @@ export function ensureRendererBuilt(): void {
   const sources = Math.max(newestMtime(join(REPO, 'renderer')), newestMtime(join(REPO, 'main', 'contract')));
   if (built && built >= sources) return;
   process.stderr.write(`[e2e] building the renderer (${built ? 'older than its sources' : 'missing'})\n`);
+  const t0 = performance.now();
   try {
     execFileSync(join(REPO, 'node_modules', '.bin', 'vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+    process.stderr.write(`[e2e] renderer built in ${Math.round(performance.now() - t0)} ms\n`);
   } catch (err) {
     // A broken build with an old bundle in place: run against that bundle, but say so loudly.
     if (!built) throw new Error(`E2E_RENDERER_BUILD: the renderer does not build and dist/renderer is missing: ${(err as Error).message}`);
@@ -87,6 +89,7 @@ export interface ServeProcess {
 export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
   ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lwb-e2e-'));
+  const t0 = performance.now();
   const port = opts.port ?? (await freePort());
   const proc = spawn(
     process.execPath,
@@ -111,6 +114,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
       const ui = out.match(/Workbench UI: (http:\/\/\S+)/);
       if (api && ui) {
         clearTimeout(timer);
+        process.stderr.write(`[e2e] serve mode up in ${Math.round(performance.now() - t0)} ms (${api[1]})\n`);
         resolve({ apiUrl: api[1]!, uiUrl: ui[1]! });
       }
     };
@@ -201,7 +205,10 @@ export class PageWatch {
   /** The problems as one readable string (for an assertion message). */
   describe(): string {
     const failed = this.failedRequests.length ? `\n  failed requests:\n${this.failedRequests.map((r) => `    ${r}`).join('\n')}` : '';
-    return this.problems.map((p) => `  [${p.kind}] ${p.text}`).join('\n') + failed;
+    const changed = this.failedRequests.some((r) => r.includes('ERR_NETWORK_CHANGED'))
+      ? '\n  NOTE: ERR_NETWORK_CHANGED: an interface of this machine got or lost an address while the page loaded (a Docker network or container with one, often another process\'s) and Chromium aborted requests in flight; the failures above may come from that, not from the window.'
+      : '';
+    return this.problems.map((p) => `  [${p.kind}] ${p.text}`).join('\n') + failed + changed;
   }
 }
 
