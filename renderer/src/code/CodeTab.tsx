@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { api } from '../client.js';
 import { registerCommand } from '../app/commands.js';
-import { Button, ErrorBox, Kbd, Spinner } from '../components/index.js';
+import { Button, ErrorBox, formatShortcut, Spinner } from '../components/index.js';
 import { useCode } from '../stores/code.js';
 import { BuildBadge, BuildProblems } from './BuildStatus.js';
 import { EditorPane, loadMonaco } from './EditorPane.js';
@@ -98,10 +98,10 @@ export function CodeTab({ functionName }: { functionName: string }) {
                   data-testid="save-code"
                   busy={s.saving}
                   disabled={!s.tree || !s.changed}
-                  title="Save: a new $LATEST (built first for TypeScript)"
+                  title={`Save (${formatShortcut('$mod+s')}): a new $LATEST, built first for TypeScript`}
                   onClick={() => void useCode.getState().save()}
                 >
-                  {s.saving ? 'Saving…' : 'Save'} <Kbd shortcut="$mod+s" />
+                  {s.saving ? 'Saving…' : 'Save'}
                 </Button>
               )}
             </>

@@ -51,6 +51,8 @@ export function EditorPane({ functionName, hidden }: { functionName: string; hid
       smoothScrolling: false,
       'semanticHighlighting.enabled': false,
       stickyScroll: { enabled: false },
+      // Calm: brackets in the text colour, a match shown only where the cursor is.
+      bracketPairColorization: { enabled: false },
       // Typed text stays as typed when it arrives whole (paste, an IME, a test's insertText).
       autoClosingOvertype: 'never',
       autoSurround: 'never',

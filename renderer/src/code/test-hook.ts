@@ -11,6 +11,8 @@ export interface EditorTestHook {
   setText(t: string): void;
   /** The path of the file shown, relative to the function's code. */
   path(): string;
+  /** Monaco's language id of the file shown (typescript, python, shell, …). */
+  language(): string;
 }
 
 declare global {
@@ -33,6 +35,7 @@ export function installTestHook(monaco: typeof Monaco, editor: Editor.IStandalon
       if (model) editor.executeEdits('test', [{ range: model.getFullModelRange(), text: t }]);
     },
     path: () => editor.getModel()?.uri.path.split('/').slice(2).join('/') ?? '',
+    language: () => editor.getModel()?.getLanguageId() ?? '',
   };
   window.__lwbTest = { ...(window.__lwbTest ?? {}), editor: hook };
   return () => {

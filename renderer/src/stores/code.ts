@@ -111,6 +111,9 @@ const initial = () => ({
 /** Each load gets a number; answers for an older one (the user moved on) are dropped. */
 let generation = 0;
 
+/** Functions left with unsaved edits, by name (in memory only: a reload of the window drops them). */
+const stash = new Map<string, Pick<CodeState, 'tree' | 'ws' | 'loads' | 'open' | 'active' | 'selected' | 'build'>>();
+
 export const useCode = create<CodeState>()((set, get) => {
   const stale = (gen: number, fn: string) => gen !== generation || get().functionName !== fn;
 
@@ -141,7 +144,21 @@ export const useCode = create<CodeState>()((set, get) => {
     ...initial(),
 
     async load(functionName) {
+      const cur = get();
+      // The same function again (the tab mounted anew): keep its edits, bring the rest up to date.
+      if (cur.functionName === functionName && cur.tree) return get().refresh();
       const gen = ++generation;
+      // Unsaved edits survive switching to another function and back.
+      if (cur.functionName && cur.functionName !== functionName && hasChanges(cur.ws)) {
+        stash.set(cur.functionName, { tree: cur.tree, ws: cur.ws, loads: cur.loads, open: cur.open, active: cur.active, selected: cur.selected, build: cur.build });
+      }
+      const kept = stash.get(functionName);
+      if (kept) {
+        stash.delete(functionName);
+        set({ ...initial(), ...kept, functionName, notice: { kind: 'info', text: 'Your unsaved edits to this function are back; save or reload to drop them.' } });
+        await get().refresh();
+        return;
+      }
       set({ ...initial(), functionName, treeLoading: true });
       try {
         const tree = await call('code.tree', { name: functionName });
@@ -172,7 +189,15 @@ export const useCode = create<CodeState>()((set, get) => {
         }
         const changedOnServer = tree.revisionId !== before.tree?.revisionId;
         // Keep unsaved edits; take the server's tree otherwise.
-        const ws = unsaved ? before.ws : { ...emptyWorkingSet(tree.entries), files: before.ws.files };
+        let ws = before.ws;
+        if (!unsaved) {
+          // The server's tree, and the texts of the files still in it.
+          const fresh = emptyWorkingSet(tree.entries);
+          const present = new Set(tree.entries.map((e) => e.path));
+          const files: WorkingSet['files'] = {};
+          for (const [p, f] of Object.entries(before.ws.files)) if (present.has(p)) files[p] = f;
+          ws = { ...fresh, files };
+        }
         const paths = new Set(ws.entries.map((e) => e.path));
         const open = before.open.filter((p) => paths.has(p));
         const active = before.active && paths.has(before.active) ? before.active : open[0];
@@ -311,7 +336,10 @@ export const useCode = create<CodeState>()((set, get) => {
 
     async discard() {
       const fn = get().functionName;
-      if (fn) await get().load(fn);
+      if (!fn) return;
+      // A fresh read: forget the edits first, so load does not keep them.
+      set({ ws: emptyWorkingSet(), functionName: undefined });
+      await get().load(fn);
     },
 
     dismissNotice() {
