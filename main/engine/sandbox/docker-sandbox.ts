@@ -13,24 +13,21 @@
 // again. The container gets the workbench's own seccomp profile (seccomp.ts),
 // its own cgroup namespace, no /dev/shm, and /proc and /sys masked as Docker
 // masks them plus the host's kernel command line and boot id.
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { Channel, type InitMessage } from './channel.js';
 import { CgroupControl } from './cgroup.js';
 import { processAlive } from '../process-alive.js';
+import { hostCommand } from './host-commands.js';
 import { createScratchDisk, releaseLoopDevicesUnder, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
 import { mountRunFs, runFsUnavailable, unmount, unmountUnder } from './run-fs.js';
 import { SECCOMP_SECURITY_OPT } from './seccomp.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
 import type { EnvNetwork, NetworkPolicy } from './network.js';
-
-const run = promisify(execFile);
 
 export const LABEL = 'lambda-workbench';
 
@@ -160,8 +157,8 @@ async function peerHeldBy(socket: Socket, pidOf: Promise<number | undefined>): P
   try {
     const local = readlinkSync(`/proc/self/fd/${fd}`).match(/^socket:\[(\d+)\]$/)?.[1];
     if (!local) return undefined;
-    // Spawning ss costs tens of ms on a busy machine: it runs while the container's pid is still being read.
-    const [{ stdout }, pid] = await Promise.all([run('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 }), pidOf]);
+    // ss runs (through the helper: host-commands.ts) while the container's pid is still being read.
+    const [{ stdout }, pid] = await Promise.all([hostCommand('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 }), pidOf]);
     if (!pid) return undefined;
     // `u_str ESTAB 0 0 /path/host.sock <inode> * <peer inode>`: the inodes end the row (a path may hold spaces).
     const peer = stdout

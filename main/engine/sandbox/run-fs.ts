@@ -8,12 +8,11 @@
 // sees `lowerdir=<key>:.empty`). The mounts reach the already running
 // container through rslave propagation from the shared tmpfs, so ready
 // sandboxes still work. Elsewhere code is hard-linked as before.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { hostCommand } from './host-commands.js';
 
-const run = promisify(execFile);
 const tool = (name: string): string => [`/usr/bin/${name}`, `/bin/${name}`].find((p) => existsSync(p)) ?? name;
 const MOUNT = tool('mount');
 const UMOUNT = tool('umount');
@@ -49,7 +48,10 @@ function mountsUnder(dir: string): string[] {
   return points.sort((a, b) => b.length - a.length);
 }
 
-/** Unmounts (lazily) everything at or under `dir`: what a killed workbench left mounted. */
+/**
+ * Unmounts (lazily) everything at or under `dir`: what a killed workbench left mounted. Synchronous:
+ * it runs at startup and at close, when nothing is being served.
+ */
 export function unmountUnder(dir: string): void {
   for (const point of mountsUnder(dir)) {
     try {
@@ -70,9 +72,10 @@ export function mountRunFs(dir: string): void {
 export async function mountOverlay(codeRoot: string, keys: string[], target: string): Promise<void> {
   if (keys.length === 0) return;
   mkdirSync(join(codeRoot, EMPTY_LAYER), { recursive: true });
-  await run(MOUNT, ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${[...keys, EMPTY_LAYER].join(':')}`, target], { cwd: codeRoot });
+  // Through the helper: a spawn from this process stalls its event loop (host-commands.ts).
+  await hostCommand(MOUNT, ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${[...keys, EMPTY_LAYER].join(':')}`, target], { cwd: codeRoot });
 }
 
 export async function unmount(target: string): Promise<void> {
-  await run(UMOUNT, ['-l', target]).catch(() => {});
+  await hostCommand(UMOUNT, ['-l', target]).catch(() => {});
 }

@@ -16,13 +16,14 @@
 // local driver hands the device string to mount(2) as it is, and the kernel
 // shows that string: the mount goes through a symlink with a neutral name
 // (/dev/lwb/<sandbox>), removed right after the container starts.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { MountSettings } from 'dockerode';
+import { hostCommand } from './host-commands.js';
 
-const run = promisify(execFile);
+// Through the helper: a spawn from this process stalls its event loop (host-commands.ts).
+const run = (file: string, args: string[]) => hostCommand(file, args);
 
 export interface ScratchDisk {
   /** The loop device (`/dev/loopN`) holding the image. */
@@ -101,7 +102,7 @@ export async function releaseScratchDisk(disk: ScratchDisk): Promise<void> {
 }
 
 /**
- * Detaches every loop device whose image lies under `dir` (a run folder of this data directory).
+ * At startup, before anything is served (so synchronously): detaches every loop device whose image lies under `dir` (a run folder of this data directory).
  * A workbench killed between attaching a disk and starting its container leaves the device
  * attached (the container's unmount would have freed it); the next start reclaims it. A device
  * still mounted by a live container is detached when that container goes (the kernel defers it).
