@@ -123,7 +123,7 @@ function ErrorDetails({ result: r }: { result: InvocationResult }) {
   return (
     <section className="rc-section rc-error">
       <header className="rc-section-head">
-        <span className="rc-label rc-error-label">{r.functionError ? 'Function error' : 'Error'}</span>
+        <span className="rc-label rc-error-label">{errorLabel(r)}</span>
         <span className="rc-muted rc-mono">{r.functionError}</span>
       </header>
       <div className="rc-error-type rc-mono" data-testid="result-error-type">
@@ -139,6 +139,14 @@ function ErrorDetails({ result: r }: { result: InvocationResult }) {
       ) : null}
     </section>
   );
+}
+
+/** A function's own failure, or the platform stopping it (timeout, crash, out of memory) on its behalf. */
+function errorLabel(r: InvocationResult): string {
+  if (!r.functionError) return 'Error';
+  if (r.errorType?.startsWith('Sandbox.')) return 'Function error · stopped by the platform';
+  if (r.errorType?.startsWith('Runtime.')) return 'Function error · runtime';
+  return 'Function error';
 }
 
 function NoBody({ result: r }: { result: InvocationResult }) {

@@ -125,6 +125,7 @@ function Progress({ batch }: { batch: BatchRun }) {
 }
 
 function BatchResults({ batch }: { batch: BatchRun }) {
+  const focusedId = useInvocations((s) => s.focusedId);
   const sorted = useMemo(() => [...batch.items].sort((a, b) => a.index - b.index), [batch.items]);
   const summary = useMemo(() => {
     const results = batch.items.flatMap((i) => ('result' in i ? [i.result] : []));
@@ -156,14 +157,14 @@ function BatchResults({ batch }: { batch: BatchRun }) {
       </div>
       <div className="tt-batch-list" data-testid="batch-results">
         {sorted.map((item) => (
-          <BatchRow key={item.index} item={item} />
+          <BatchRow key={item.index} item={item} focused={'result' in item && item.result.requestId === focusedId} />
         ))}
       </div>
     </div>
   );
 }
 
-const BatchRow = memo(function BatchRow({ item }: { item: BatchItem }) {
+const BatchRow = memo(function BatchRow({ item, focused }: { item: BatchItem; focused: boolean }) {
   if ('error' in item) {
     return (
       <div className="tt-batch-row tt-batch-failed" data-testid="batch-result" data-status="error" data-error-code={item.error.code}>
@@ -177,7 +178,8 @@ const BatchRow = memo(function BatchRow({ item }: { item: BatchItem }) {
   return (
     <button
       type="button"
-      className={`tt-batch-row${failed ? ' tt-batch-failed' : ''}`}
+      className={`tt-batch-row${failed ? ' tt-batch-failed' : ''}${focused ? ' tt-selected' : ''}`}
+      aria-current={focused || undefined}
       data-testid="batch-result"
       data-request-id={r.requestId}
       data-env-id={r.envId}
@@ -187,7 +189,7 @@ const BatchRow = memo(function BatchRow({ item }: { item: BatchItem }) {
       onClick={() => useInvocations.getState().focus(r.requestId)}
     >
       <span className="tt-num tt-muted">#{item.index + 1}</span>
-      <span className={failed ? "tt-error-text tt-mono tt-ellipsis" : "tt-mono"}>{failed ? (r.errorType ?? "Error") : r.statusCode}</span>
+      <span className={failed ? 'tt-error-text tt-mono tt-ellipsis' : 'tt-mono'}>{failed ? (r.errorType ?? 'Error') : r.statusCode}</span>
       <span className={`tt-dot tt-dot-${r.cold ? 'cold' : r.cold === false ? 'warm' : 'none'}`} />
       <span className="tt-muted tt-ellipsis">{r.cold ? `cold · ${coldCauseLabel(r.coldCause)}` : r.cold === false ? 'warm' : NONE}</span>
       <span className="tt-mono" title={r.envId}>

@@ -127,7 +127,10 @@ export function EventLibrary({ open, onOpenChange, onUse }: { open: boolean; onO
             placeholder="Search templates"
             data-testid="event-search"
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setSource(undefined); // a search looks across every source
+            }}
             suffix={<IconSearch size={14} />}
           />
           <div className="tt-lib-list" role="listbox" aria-label="Sources">

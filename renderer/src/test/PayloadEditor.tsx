@@ -20,7 +20,13 @@ export function PayloadEditor({ value, onChange, check }: { value: string; onCha
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const lines = useMemo(() => countLines(value), [value]);
-  const numbers = useMemo(() => Array.from({ length: lines }, (_, i) => i + 1).join('\n'), [lines]);
+  const errorLine = check.ok ? undefined : check.line;
+  // Three text runs (before, the error's line, after) keep the gutter one cheap node per part.
+  const gutterText = useMemo(() => {
+    const run = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i).join('\n');
+    if (errorLine === undefined || errorLine > lines) return [run(1, lines)];
+    return [run(1, errorLine - 1), String(errorLine), run(errorLine + 1, lines)];
+  }, [lines, errorLine]);
 
   const jump = () => {
     if (check.ok || check.offset === undefined || !area.current) return;
@@ -57,7 +63,15 @@ export function PayloadEditor({ value, onChange, check }: { value: string; onCha
       </div>
       <div className={`tt-editor${check.ok ? '' : ' tt-editor-invalid'}`}>
         <div ref={gutter} className="tt-gutter" aria-hidden="true">
-          {numbers}
+          {gutterText.length === 1 ? (
+            gutterText[0]
+          ) : (
+            <>
+              {gutterText[0] ? `${gutterText[0]}\n` : ''}
+              <span className="tt-gutter-error">{gutterText[1]}</span>
+              {gutterText[2] ? `\n${gutterText[2]}` : ''}
+            </>
+          )}
         </div>
         <textarea
           ref={area}

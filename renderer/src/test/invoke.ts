@@ -2,10 +2,11 @@
 // inside Monaco) and "re-run last" all come here. The click is marked for the
 // bench (`lwb:invoke:click`); the card marks `lwb:invoke:rendered:<requestId>`
 // when it first renders, so the window's own overhead can be measured.
+import { flushSync } from 'react-dom';
 import type { InvocationResult } from '../../../main/contract/index.js';
 import { registerCommand } from '../app/commands.js';
 import { call } from '../client.js';
-import { toContractError } from '../components/index.js';
+import { toContractError, toast } from '../components/index.js';
 import { draftOf, useEvents } from '../stores/events.js';
 import { useInvocations, type InvokeRequest } from '../stores/invocations.js';
 import { useUi } from '../stores/ui.js';
@@ -18,10 +19,15 @@ export async function runInvoke(req: InvokeRequest): Promise<InvocationResult | 
   inv.begin(req);
   try {
     const result = await call('invoke.run', { name: req.name, payload: req.payload, type: req.type, qualifier: req.qualifier, source: 'ui' });
-    useInvocations.getState().complete(req.name, result);
+    // Rendered at once inside this message's task, not in a later scheduler task that
+    // a busy machine can delay: the card is what the user waits for.
+    flushSync(() => useInvocations.getState().complete(req.name, result));
     return result;
   } catch (e) {
-    useInvocations.getState().end(req.name, toContractError(e));
+    const error = toContractError(e);
+    useInvocations.getState().end(req.name, error);
+    // The Test tab shows it in place; from elsewhere (the shortcut in the editor) say it here.
+    if (useUi.getState().tab !== 'test' || useUi.getState().selected !== req.name) toast.error(`${req.name} was not invoked`, error);
     return undefined;
   }
 }
