@@ -7,6 +7,7 @@ import { call } from '../client.js';
 import { Button, ErrorBox, IconFolder, Input, Spinner, Textarea, toast } from '../components/index.js';
 import { DangerZone } from './DangerZone.js';
 import { formatEnv, parseEnv } from './envVars.js';
+import { formatBytes, formatTime } from './format.js';
 import { useFunctionDetail } from './useFunctionDetail.js';
 import { handlerError, memoryError, storageError, timeoutError } from './validate.js';
 import { VersionsAndAliases } from './VersionsAndAliases.js';
@@ -32,12 +33,6 @@ const formOf = (d: FunctionDetail): Form => ({
 
 function sameForm(a: Form, b: Form): boolean {
   return (Object.keys(a) as (keyof Form)[]).every((k) => (k === 'env' ? JSON.stringify(parseEnv(a.env).vars) === JSON.stringify(parseEnv(b.env).vars) && !parseEnv(a.env).errors.length : a[k] === b[k]));
-}
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export function ConfigTab({ functionName }: { functionName: string }) {
@@ -187,9 +182,9 @@ export function ConfigTab({ functionName }: { functionName: string }) {
           <dt>Architecture</dt>
           <dd className="mono">{detail.architectures.join(', ') || 'x86_64'}</dd>
           <dt>Size</dt>
-          <dd className="mono">{bytes(detail.codeSize)}</dd>
+          <dd className="mono">{formatBytes(detail.codeSize)}</dd>
           <dt>Last modified</dt>
-          <dd className="mono">{new Date(detail.lastModified).toLocaleString()}</dd>
+          <dd className="mono">{formatTime(detail.lastModified)}</dd>
           <dt>Revision</dt>
           <dd className="mono faint">{detail.revisionId}</dd>
           {detail.layers.length > 0 && (

@@ -63,7 +63,7 @@ export function EventsView() {
           <div className="side-note">None yet. Save one from the Test tab.</div>
         ) : (
           saved.map((e) => (
-            <button key={e.name} type="button" className="fn-row side-item side-item-plain" title="Use in the Test tab" onClick={() => openInTest(selected, e.event, e.name)}>
+            <button key={e.name} type="button" className="side-item" title="Use in the Test tab" onClick={() => openInTest(selected, e.event, e.name)}>
               <IconEvents size={13} className="faint" />
               <span className="fn-name">{e.name}</span>
             </button>
@@ -79,14 +79,14 @@ export function EventsView() {
         )}
         {bySource.map(([source, list]) => (
           <div key={source}>
-            <button type="button" className="fn-row side-item side-item-plain" aria-expanded={open === source} onClick={() => setOpen(open === source ? undefined : source)}>
+            <button type="button" className="side-item" aria-expanded={open === source} onClick={() => setOpen(open === source ? undefined : source)}>
               <span className={`side-caret${open === source ? ' side-caret-open' : ''}`} aria-hidden="true" />
               <span className="fn-name">{source}</span>
               <span className="faint mono side-item-count">{list.length}</span>
             </button>
             {open === source &&
               list.map((t) => (
-                <button key={t.type} type="button" className="fn-row side-item side-item-plain side-item-nested" title={selected ? `${t.description}\nUse in the Test tab of ${selected}` : t.description} disabled={!selected} onClick={() => void pickTemplate(t)}>
+                <button key={t.type} type="button" className="side-item side-item-nested" title={selected ? `${t.description}\nUse in the Test tab of ${selected}` : t.description} disabled={!selected} onClick={() => void pickTemplate(t)}>
                   <span className="fn-name">{t.type}</span>
                 </button>
               ))}

@@ -29,7 +29,7 @@ export function Layout() {
     <div className="app-main">
       <ActivityBar />
       <Group orientation="horizontal" className="panes" defaultLayout={main.defaultLayout} onLayoutChanged={main.onLayoutChanged}>
-        <Panel id="pane-side" defaultSize="264px" minSize="180px" maxSize="40%" groupResizeBehavior="preserve-pixel-size" className="pane pane-side">
+        <Panel id="pane-side" defaultSize="280px" minSize="200px" maxSize="40%" groupResizeBehavior="preserve-pixel-size" className="pane pane-side">
           <SideBar />
         </Panel>
         <Separator className="sep sep-v" />

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { FunctionDetail } from '../../../main/contract/index.js';
 import { call } from '../client.js';
 import { Button, ErrorBox, IconTrash, Input, Select, toast } from '../components/index.js';
+import { formatTime } from './format.js';
 import { aliasError } from './validate.js';
 
 export function VersionsAndAliases({ detail }: { detail: FunctionDetail }) {
@@ -69,8 +70,8 @@ export function VersionsAndAliases({ detail }: { detail: FunctionDetail }) {
             <tr>
               <th className="col-narrow">Version</th>
               <th>Description</th>
-              <th className="col-mid">Published</th>
-              <th className="col-mid">Code SHA-256</th>
+              <th className="col-time">Published</th>
+              <th className="col-sha">Code SHA-256</th>
             </tr>
           </thead>
           <tbody>
@@ -85,7 +86,7 @@ export function VersionsAndAliases({ detail }: { detail: FunctionDetail }) {
               <tr key={v.version} data-testid="version-row" data-version={v.version}>
                 <td className="mono">{v.version}</td>
                 <td>{v.description || <span className="faint">—</span>}</td>
-                <td className="mono muted">{new Date(v.lastModified).toLocaleString()}</td>
+                <td className="mono muted">{formatTime(v.lastModified)}</td>
                 <td className="mono faint" title={v.codeSha256}>
                   {v.codeSha256.slice(0, 12)}
                 </td>
