@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createFunction, invoke } from '../helpers/lambda.js';
 import { scratchDisksUnavailable } from '../../main/engine/sandbox/scratch-disk.js';
+import { configure } from '../helpers/reach.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -60,6 +61,8 @@ exports.handler = async (event) => {
 describe('inside an execution environment', () => {
   it("runs as Lambda's non-root user with read-only code and root, a sized /tmp, no network and no privileges", async () => {
     await createFunction(server.client(), { name: 'probe', memory: 256, files: { 'index.js': PROBE }, env: { MY_SETTING: 'on' } });
+    // The sealed env (no network): functions get the internet by default (network.test.ts).
+    await configure(server, 'probe', { WorkbenchNetwork: { Mode: 'none' } });
     const out = await invoke(server.client(), 'probe', { port: server.port });
     expect(out.functionError).toBeUndefined();
     const r = out.json;

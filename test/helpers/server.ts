@@ -39,12 +39,13 @@ export function tempDataDir(prefix = 'lwb-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startServer(opts: { dataDir?: string; args?: string[] } = {}): Promise<RunningServer> {
+/** `env`: variables added to the server's environment (e.g. AWS_CONFIG_FILE for a test profile). */
+export async function startServer(opts: { dataDir?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const proc = spawn(
     process.execPath,
     ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
   started.add(proc);
   proc.once('exit', () => started.delete(proc));

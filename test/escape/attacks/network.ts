@@ -1,8 +1,14 @@
-// Escape suite, network and the Runtime API: the env has its own network
-// namespace with only lo, so neither the workbench's port, the host's
-// addresses, an abstract Unix socket on the host nor DNS is reachable; a
-// function cannot answer another invocation or reach the host channel.
+// Escape suite, network and the Runtime API. A sealed env (WorkbenchNetwork
+// none) has its own network namespace with only lo, so neither the
+// workbench's port, the host's addresses, an abstract Unix socket on the host
+// nor DNS is reachable. An env with a network (internet, the default) reaches
+// the test's internet but is refused at once by every address of the host, the
+// metadata address and every other env. A function cannot answer another
+// invocation or reach the host channel.
 import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { startTestInternet } from '../../helpers/test-internet.js';
 import { networkInterfaces } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
@@ -30,7 +36,7 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
       });
       await new Promise<void>((r) => abstract.listen('\0' + name, r));
       try {
-        await deployOnce(bench, { name: 'net-probe', source: 'net_probe.js', memory: 128 });
+        await deployOnce(bench, { name: 'net-probe', source: 'net_probe.js', memory: 128, network: { Mode: 'none' } });
         const hosts = hostAddresses();
         const r = await run(bench, 'net-probe', { hosts, port: bench.server.port, abstract: name, udpTo: '8.8.8.8', name: 'example.com' });
         observe({ ...r, abstractAccepted: accepted });
@@ -49,9 +55,80 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
     },
   );
 
-  /** The request id of a running invocation, from its START line in the log stream. */
+  attack(
+    "from an env with a network (internet): the host's every address and host.lambda.internal on the API port and on a listener bound to all addresses, the link-local metadata address, host UDP, an abstract Unix socket of the host",
+    "the test internet is reached (control); every TCP target ECONNREFUSED in under a second (a TCP reset, not a wait), the host's listener never accepts; UDP ECONNREFUSED and never received; the abstract socket ECONNREFUSED",
+    async (observe) => {
+      const inet = await startTestInternet();
+      let accepted = 0;
+      let datagrams = 0;
+      const listener = createServer((s) => {
+        accepted++;
+        s.destroy();
+      });
+      await new Promise<void>((r) => listener.listen(0, '0.0.0.0', r));
+      const udp = createSocket('udp4');
+      udp.on('message', () => datagrams++);
+      await new Promise<void>((r) => udp.bind(0, '0.0.0.0', r));
+      const name = `lwb-escape-${randomBytes(6).toString('hex')}`;
+      const abstract = createServer(() => accepted++);
+      await new Promise<void>((r) => abstract.listen('\0' + name, r));
+      try {
+        await deployOnce(bench, { name: 'net-reach', source: 'net_reach.js', memory: 512 });
+        const ports = [bench.server.port, (listener.address() as AddressInfo).port];
+        const hosts = [...hostAddresses().filter((h) => !h.startsWith('127.')), 'host.lambda.internal'];
+        const targets = [...hosts.flatMap((h) => ports.map((p) => [h, p])), ['169.254.169.254', 80]];
+        const r = await run(bench, 'net-reach', { targets, udp: ['host.lambda.internal', (udp.address() as AddressInfo).port], abstract: name, internet: inet.address });
+        observe({ ...r, listenerAccepted: accepted, udpReceived: datagrams });
+        expect(r.interfaces).toEqual(['eth0', 'lo']);
+        expect(r.internet).toBe('connected');
+        for (const [h, p] of targets) {
+          expect(r.tcp[`${h}:${p}`].result, `${h}:${p}`).toBe('ECONNREFUSED');
+          expect(r.tcp[`${h}:${p}`].ms, `${h}:${p}`).toBeLessThan(1000);
+        }
+        expect(r.udp).toBe('ECONNREFUSED');
+        expect(r.abstract).toBe('ECONNREFUSED');
+        expect(accepted).toBe(0);
+        expect(datagrams).toBe(0);
+      } finally {
+        listener.close();
+        udp.close();
+        abstract.close();
+        await inet.close();
+      }
+      await bench.unharmed(observe);
+    },
+  );
+
+  attack(
+    'two envs with a network at once: each listens and probes the other (and every address of its /24 on the bridge)',
+    "each reaches its own listener (control); the other env's listener ECONNREFUSED; no one but itself connects to either",
+    async (observe) => {
+      await deployOnce(bench, { name: 'net-peer', source: 'net_peer.js', memory: 512 });
+      const now = Date.now();
+      const event = { probeAt: now + 6000, until: now + 9000, last: 40 };
+      const [a, b] = await Promise.all([run(bench, 'net-peer', event), run(bench, 'net-peer', event)]);
+      observe({ a: { mine: a.mine, other: a.probes[b.mine], from: a.from }, b: { mine: b.mine, other: b.probes[a.mine], from: b.from } });
+      expect(a.mine).not.toBe(b.mine);
+      expect(a.probes[a.mine]).toBe('connected');
+      expect(b.probes[b.mine]).toBe('connected');
+      expect(a.probes[b.mine]).toBe('ECONNREFUSED');
+      expect(b.probes[a.mine]).toBe('ECONNREFUSED');
+      for (const r of [a, b]) {
+        expect(r.from.every((f: string) => f === r.mine || f === '127.0.0.1')).toBe(true);
+        for (const [ip, result] of Object.entries(r.probes)) if (ip !== r.mine) expect(['ECONNREFUSED', 'EHOSTUNREACH', 'TIMEOUT'], ip).toContain(result);
+      }
+      await bench.unharmed(observe);
+    },
+  );
+
+  /**
+   * The request id of an invocation, from the line it prints, once the log stream shows it: an
+   * invocation's block reaches the stream when it ends (telemetry/run-log.ts), so on a busy
+   * machine, where a cold start on the bridge takes seconds, this waits up to 30 s.
+   */
   async function runningRequestId(fn: string): Promise<string> {
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 30_000;
     while (Date.now() < until) {
       const streams = (await workbenchGet(bench.server, `/_workbench/logs?function=${fn}`)) as { text: string }[];
       const m = streams.map((s) => s.text).join('').match(/REQUEST ([0-9a-f-]{36})/);
@@ -86,6 +163,8 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
       expect(real.json).toEqual({ real: true, id: victimId });
       await bench.unharmed(observe);
     },
+
+    60_000,
   );
 
   attack(

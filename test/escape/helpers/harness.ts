@@ -91,7 +91,7 @@ export function deployOnce(bench: EscapeBench, spec: HostileSpec): Promise<void>
   let mine = deployed.get(bench);
   if (!mine) deployed.set(bench, (mine = new Map()));
   let p = mine.get(spec.name);
-  if (!p) mine.set(spec.name, (p = deploy(bench.client, spec)));
+  if (!p) mine.set(spec.name, (p = deploy(bench.client, spec, bench.server)));
   return p;
 }
 

@@ -21,9 +21,12 @@ export interface HostileSpec {
   env?: Record<string, string>;
   /** Extra files in the zip (e.g. a secret the function's own code holds). */
   extra?: Record<string, string>;
+  /** WorkbenchNetwork (e.g. `{ Mode: 'none' }`); default: the workbench's (internet). Needs `deploy`'s server. */
+  network?: Record<string, unknown>;
 }
 
-export async function deploy(client: LambdaClient, spec: HostileSpec): Promise<void> {
+/** `server`: where to set what AWS clients cannot send (WorkbenchNetwork). */
+export async function deploy(client: LambdaClient, spec: HostileSpec, server?: RunningServer): Promise<void> {
   const python = spec.source.endsWith('.py');
   const module = spec.source.replace(/\.(py|js)$/, '');
   const files: Record<string, string> = { [spec.source]: readFileSync(join(FUNCTIONS, spec.source), 'utf8'), ...spec.extra };
@@ -41,6 +44,15 @@ export async function deploy(client: LambdaClient, spec: HostileSpec): Promise<v
       Environment: spec.env ? { Variables: spec.env } : undefined,
     }),
   );
+  if (spec.network) {
+    if (!server) throw new Error(`${spec.name}: a network setting needs the server`);
+    const res = await signedFetch(`${server.url}/2015-03-31/functions/${spec.name}/configuration`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ WorkbenchNetwork: spec.network }),
+    });
+    if (!res.ok) throw new Error(`${spec.name}: WorkbenchNetwork not set: ${res.status} ${await res.text()}`);
+  }
 }
 
 /** GET on the workbench's own API, signed as it requires (with a strict server's own keys, if it has them). */
