@@ -18,6 +18,11 @@ export function ResultCard({ result: r }: { result: InvocationResult }) {
     if (marked.has(r.requestId)) return;
     marked.add(r.requestId);
     performance.mark(`lwb:invoke:rendered:${r.requestId}`);
+    if (marked.size > 1000) {
+      const oldest = marked.values().next().value!;
+      marked.delete(oldest);
+      performance.clearMarks(`lwb:invoke:rendered:${oldest}`);
+    }
   }, [r.requestId]);
 
   const failed = Boolean(r.functionError);

@@ -14,6 +14,7 @@ import { checkJson } from './json-check.js';
 
 /** Runs one invocation and focuses its result; a failed call is kept as the function's last error. */
 export async function runInvoke(req: InvokeRequest): Promise<InvocationResult | undefined> {
+  performance.clearMarks('lwb:invoke:click'); // only the latest click matters; a long session keeps no pile
   performance.mark('lwb:invoke:click');
   const inv = useInvocations.getState();
   inv.begin(req);
