@@ -1,6 +1,6 @@
 // Prepares a machine for `npm start` and `npm test`: npm packages, the Debian
-// packages the workbench and its tests use, a running Docker engine, and the
-// window's build (dist/renderer) when it is missing or older than its sources.
+// packages the workbench and its tests use, a running Docker engine, and (for
+// tests) the window's build (dist/renderer) when it is missing or stale.
 // Idempotent and quiet when everything is already there. Plain Node with no
 // dependencies, because it runs before `npm install`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -85,9 +85,9 @@ export async function setup({ forTests = false } = {}) {
   installDebianPackages(packages);
   installNpmPackages();
   await ensureDocker();
-  // After npm ci (Vite is a package); build.mjs imports nothing beyond Node.
-  const { ensureRendererBuilt } = await import('./build.mjs');
-  ensureRendererBuilt();
+  // Tests need the window as the sources are now (after npm ci: Vite is a package). `npm start`
+  // decides for itself (scripts/start.mjs): it need not wait for a rebuild when a build exists.
+  if (forTests) await (await import('./build.mjs')).ensureRendererBuilt();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

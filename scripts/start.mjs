@@ -5,10 +5,22 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setup } from './setup.mjs';
-import { buildElectron } from './build.mjs';
+import { buildElectron, ensureRendererBuilt, rendererState } from './build.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 await setup();
+
+// The window: built before anything starts the first time. When an older build exists, the
+// workbench starts at once on it and the new one is built beside it and swapped in (a reload
+// shows it): a rebuild can take a minute (Monaco), and the API need not wait for it.
+const state = rendererState();
+let rebuild = null;
+if (state === 'missing') await ensureRendererBuilt();
+else if (state === 'stale') {
+  process.stderr.write('[start] the window\'s sources changed: rebuilding it in the background; reload the page when it says "built"\n');
+  rebuild = spawn(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), 'renderer'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  process.on('exit', () => rebuild.exitCode === null && rebuild.kill('SIGTERM'));
+}
 
 function electronBinary() {
   try {

@@ -1,4 +1,4 @@
-// `npm test`: set the machine up (setup also builds the window when stale), type-check, then run every test (unit and
+// `npm test`: set the machine up (for tests, setup also builds the window when stale), type-check, then run every test (unit and
 // integration against real Docker, real AWS clients) and end with one plain
 // summary line.
 import { spawnSync } from 'node:child_process';
