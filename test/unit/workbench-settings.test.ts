@@ -117,3 +117,15 @@ describe('serve flags', () => {
     }
   });
 });
+
+describe('isolation hints', () => {
+  it('a refusal of an env with a network, or an unreachable network of a sealed env, says what to change; other errors get none', async () => {
+    const { isolationHint } = await import('../../main/engine/control/network-hint.js');
+    expect(isolationHint('Error: connect ECONNREFUSED 172.18.0.1:5432', { mode: 'internet', hostPorts: [] })).toMatch(/WorkbenchNetwork.HostPorts.*host.lambda.internal/);
+    expect(isolationHint('ConnectionRefusedError: [Errno 111] Connection refused', { mode: 'host-ports', hostPorts: [5432] })).toMatch(/no internet.*only host port 5432/);
+    expect(isolationHint('connect ENETUNREACH 198.51.100.2:80', { mode: 'none', hostPorts: [] })).toMatch(/only lo.*Mode to internet/);
+    expect(isolationHint('getaddrinfo EAI_AGAIN example.com', { mode: 'none', hostPorts: [] })).toBeDefined();
+    expect(isolationHint('connect ENETUNREACH 1.2.3.4:80', { mode: 'internet', hostPorts: [] })).toBeUndefined();
+    expect(isolationHint('TypeError: x is not a function', { mode: 'internet', hostPorts: [] })).toBeUndefined();
+  });
+});
