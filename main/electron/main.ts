@@ -34,11 +34,12 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, appProtocolHandler(app.isPackaged ? join(app.getAppPath(), 'dist', 'renderer') : RENDERER_DIR));
 
   const say = (m: string) => console.error(m);
-  workbench = compose({
-    dataDir: process.env.LWB_DATA_DIR || join(app.getPath('userData'), 'data'),
-    port: Number(process.env.LWB_PORT ?? 9000),
-    auth: authMode(),
-    progress: say,
+  const options = { dataDir: process.env.LWB_DATA_DIR || join(app.getPath('userData'), 'data'), port: Number(process.env.LWB_PORT ?? 9000), auth: authMode(), progress: say };
+  workbench = compose(options).catch((err: NodeJS.ErrnoException) => {
+    // The default port taken (serve mode, another tool): the window still opens, the API on a free port it prints.
+    if (err.code !== 'EADDRINUSE' || process.env.LWB_PORT !== undefined) throw err;
+    say(`port ${options.port} is in use: the Lambda API takes a free port instead (set LWB_PORT to choose one)`);
+    return compose({ ...options, port: 0 });
   });
   workbench.then(
     (wb) => console.log(`Lambda API listening on ${wb.apiUrl}\nFunction URLs on ${wb.functionUrlBase}`),
