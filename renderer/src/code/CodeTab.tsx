@@ -55,6 +55,16 @@ export function CodeTab({ functionName }: { functionName: string }) {
 
   usePreloadSources(functionName);
 
+  // Calm notices (saved, reloaded) step aside after a while; conflicts stay until acted on.
+  const notice = useCode((st) => st.notice);
+  useEffect(() => {
+    if (!notice || notice.kind === 'conflict') return;
+    const t = setTimeout(() => {
+      if (useCode.getState().notice === notice) useCode.getState().dismissNotice();
+    }, 12_000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
   const s = useCode(
     useShallow((st) => ({
       tree: st.tree,

@@ -250,6 +250,9 @@ export const useCode = create<CodeState>()((set, get) => {
       const f = get().ws.files[path];
       if (!f || f.text === text) return;
       edit((ws) => ({ ...ws, files: { ...ws.files, [path]: { ...f, text } } }));
+      // Back to the saved code after a failed build: that build's errors describe nothing any more.
+      const s = get();
+      if (s.build && !s.build.ok && !hasChanges(s.ws)) set({ build: undefined });
     },
 
     newFile(path) {
