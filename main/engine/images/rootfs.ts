@@ -5,9 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync, chmodSync, lstatSync, utimesSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeSpec } from '../runtimes.js';
+import { hostCommand, HostCommandError } from '../sandbox/host-commands.js';
 
 /** The workbench's own folder (runtimes/ lives there), found from this file whether run from source or dist/. */
 export const REPO_ROOT = ((): string => {
@@ -59,28 +61,84 @@ function which(tool: string): string | null {
   return null;
 }
 
-/** The shared libraries an ELF file needs on this host (from ldd), including the loader. */
-export function sharedLibraries(file: string): string[] {
-  let out: string;
-  try {
-    out = execFileSync('ldd', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch {
-    return []; // static binaries and scripts
-  }
-  const libs: string[] = [];
+/**
+ * ldd's answer for many files at once: one ldd for all of them (it names each
+ * file before its libraries), not one per file. ldd exits 1 when any file is
+ * not dynamic (scripts, static binaries): what it printed still counts.
+ */
+function parseLdd(files: string[], out: string): Map<string, string[]> {
+  const libs = new Map<string, string[]>(files.map((f) => [f, []]));
+  let current = files.length === 1 ? libs.get(files[0]!) : undefined;
   for (const line of out.split('\n')) {
+    if (files.length > 1 && line.endsWith(':') && libs.has(line.slice(0, -1))) {
+      current = libs.get(line.slice(0, -1));
+      continue;
+    }
+    if (!current) continue;
     const arrow = line.match(/=>\s+(\/\S+)/);
-    if (arrow) libs.push(arrow[1]!);
+    if (arrow) current.push(arrow[1]!);
     else {
       const loader = line.trim().match(/^(\/\S+)\s+\(/);
-      if (loader) libs.push(loader[1]!);
+      if (loader) current.push(loader[1]!);
     }
   }
   return libs;
 }
 
-/** `nodeBinary`: the official Node.js binary, for nodejs runtimes (see node-dist.ts). */
+/** The shared libraries each ELF file needs on this host (from ldd), including the loader; none for static binaries and scripts. */
+export function sharedLibraries(files: string[]): Map<string, string[]> {
+  const unique = [...new Set(files)];
+  let out: string;
+  try {
+    out = execFileSync('ldd', unique, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    out = String((err as { stdout?: string }).stdout ?? '');
+  }
+  return parseLdd(unique, out);
+}
+
+/** Files per ldd run: ldd runs the loader two or three times per file, so a few runs share the cores. */
+const LDD_CHUNK = 24;
+
+/** sharedLibraries without blocking this thread: the ldd runs go through the host command helper. */
+export async function sharedLibrariesAsync(files: string[]): Promise<Map<string, string[]>> {
+  const unique = [...new Set(files)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += LDD_CHUNK) chunks.push(unique.slice(i, i + LDD_CHUNK));
+  const answers = await Promise.all(
+    chunks.map(async (chunk) => {
+      const out = await hostCommand('ldd', chunk, { maxBuffer: 16 * 1024 * 1024, timeoutMs: 300_000 }).then(
+        (r) => r.stdout,
+        (err: unknown) => {
+          if (err instanceof HostCommandError && err.code === 'HOST_COMMAND_FAILED') return err.stdout; // a file was not dynamic
+          throw err;
+        },
+      );
+      return parseLdd(chunk, out);
+    }),
+  );
+  return new Map(answers.flatMap((m) => [...m]));
+}
+
+/**
+ * `nodeBinary`: the official Node.js binary, for nodejs runtimes (see node-dist.ts). Runs ldd
+ * while this thread waits (seconds on a busy machine): planRootfsAsync does not.
+ */
 export function planRootfs(runtime: RuntimeSpec, nodeBinary?: string): RootfsPlan {
+  const { plan, binaries } = planWithoutLibraries(runtime, nodeBinary);
+  addLibraries(plan, binaries, sharedLibraries(binaries));
+  return plan;
+}
+
+/** planRootfs, with ldd run by the host command helper: the same plan, without blocking this thread. */
+export async function planRootfsAsync(runtime: RuntimeSpec, nodeBinary?: string): Promise<RootfsPlan> {
+  const { plan, binaries } = planWithoutLibraries(runtime, nodeBinary);
+  addLibraries(plan, binaries, await sharedLibrariesAsync(binaries));
+  return plan;
+}
+
+/** The plan but for the shared libraries, and the binaries whose libraries it needs. */
+function planWithoutLibraries(runtime: RuntimeSpec, nodeBinary?: string): { plan: RootfsPlan; binaries: string[] } {
   const plan: RootfsPlan = { runtime, entries: [], trees: [], files: new Map(), links: new Map(), sources: [] };
   const binaries: string[] = [];
 
@@ -139,16 +197,20 @@ export function planRootfs(runtime: RuntimeSpec, nodeBinary?: string): RootfsPla
   plan.links.set('/bin', 'usr/bin');
   plan.links.set('/lib', 'usr/lib');
 
+  return { plan, binaries };
+}
+
+/** Each binary's libraries, in the binaries' order (the image's hash follows the entries' order), each once. */
+function addLibraries(plan: RootfsPlan, binaries: string[], libraries: Map<string, string[]>): void {
   const seen = new Set<string>();
   for (const bin of binaries) {
-    for (const lib of sharedLibraries(bin)) {
+    for (const lib of libraries.get(bin) ?? []) {
       if (seen.has(lib)) continue;
       seen.add(lib);
       // Keep ldd's path (the loader looks there); symlinks are dereferenced on copy.
       plan.entries.push({ from: lib, to: lib.startsWith('/lib/') ? `/usr${lib}` : lib });
     }
   }
-  return plan;
 }
 
 function fileFingerprint(path: string): string {
@@ -234,5 +296,64 @@ export function materialize(plan: RootfsPlan, dir: string, initBinary: string): 
   if (plan.runtime.family === 'python') {
     // Precompile the runtime client: the env's user cannot write __pycache__.
     execFileSync(plan.runtime.pythonPath!, ['-m', 'compileall', '-q', '-d', '/var/runtime', join(dir, 'var/runtime')]);
+  }
+}
+
+/** copyTree without blocking this thread: a directory's entries are copied together (the file system's threads do the work). */
+async function copyTreeAsync(from: string, to: string): Promise<void> {
+  await fsp.mkdir(to, { recursive: true });
+  const names = (await fsp.readdir(from)).filter((n) => n !== 'test' && n !== 'idlelib' && n !== 'tkinter' && n !== 'turtledemo');
+  await Promise.all(
+    names.map(async (name) => {
+      const src = join(from, name);
+      const dst = join(to, name);
+      const st = await fsp.lstat(src);
+      if (st.isSymbolicLink()) {
+        const target = await fsp.realpath(src);
+        if ((await fsp.stat(target)).isDirectory()) await copyTreeAsync(target, dst);
+        else await copyPreservingTimesAsync(target, dst);
+      } else if (st.isDirectory()) await copyTreeAsync(src, dst);
+      else if (st.isFile()) await copyPreservingTimesAsync(src, dst);
+    }),
+  );
+}
+
+async function copyPreservingTimesAsync(from: string, to: string): Promise<void> {
+  await fsp.copyFile(from, to);
+  const st = await fsp.stat(from);
+  await fsp.utimes(to, st.atime, st.mtime);
+}
+
+/**
+ * materialize without blocking this thread (it copies thousands of files for Python, seconds on a
+ * busy machine): the same tree, by fs/promises, and compileall run by the host command helper.
+ */
+export async function materializeAsync(plan: RootfsPlan, dir: string, initBinary: string): Promise<void> {
+  for (const d of ['tmp', 'var/task', 'var/runtime', 'var/lang/bin', 'opt', 'run/lwb', 'proc', 'sys', 'dev', 'etc', 'lwb', 'home/sbx_user1051', 'usr/bin', 'usr/lib', 'lib64']) {
+    await fsp.mkdir(join(dir, d), { recursive: true });
+  }
+  await fsp.chmod(join(dir, 'tmp'), 0o1777);
+  const put = async (from: string, to: string, mode?: number) => {
+    const dst = join(dir, to);
+    await fsp.mkdir(dirname(dst), { recursive: true });
+    await copyPreservingTimesAsync(await fsp.realpath(from), dst);
+    if (mode !== undefined) await fsp.chmod(dst, mode);
+  };
+  await put(initBinary, '/lwb/init', 0o755);
+  for (const e of plan.entries) await put(e.from, e.to, e.mode);
+  for (const t of plan.trees) await copyTreeAsync(t.from, join(dir, t.to));
+  for (const [p, content] of plan.files) {
+    await fsp.mkdir(dirname(join(dir, p)), { recursive: true });
+    await fsp.writeFile(join(dir, p), content);
+  }
+  for (const [p, target] of plan.links) {
+    const dst = join(dir, p);
+    if (existsSync(dst)) continue;
+    await fsp.mkdir(dirname(dst), { recursive: true });
+    await fsp.symlink(target, dst);
+  }
+  if (plan.runtime.family === 'python') {
+    // Precompile the runtime client: the env's user cannot write __pycache__.
+    await hostCommand(plan.runtime.pythonPath!, ['-m', 'compileall', '-q', '-d', '/var/runtime', join(dir, 'var/runtime')], { timeoutMs: 300_000 });
   }
 }
