@@ -75,8 +75,11 @@ const common = {
 typescriptDefaults.setCompilerOptions({ ...common });
 // JS files: checked too, so JSDoc `@type {import('aws-lambda').Handler}` gives completions and errors.
 javascriptDefaults.setCompilerOptions({ ...common, allowJs: true, checkJs: true, strict: false });
-javascriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
-typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
+// 80001 "File is a CommonJS module; it may be converted to an ES module": a CommonJS
+// handler is a supported Lambda format, not something to nag about.
+const diagnostics = { noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: [80001] };
+javascriptDefaults.setDiagnosticsOptions(diagnostics);
+typescriptDefaults.setDiagnosticsOptions(diagnostics);
 // Models of the same function (not only the visible one) take part in type checking.
 typescriptDefaults.setEagerModelSync(true);
 javascriptDefaults.setEagerModelSync(true);

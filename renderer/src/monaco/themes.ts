@@ -28,6 +28,15 @@ export function themeData(name: ThemeName, t: Tokens = tokens[name]): editor.ISt
       { token: 'string.value.json', foreground: hex(t.syntaxString) },
       { token: 'type.yaml', foreground: hex(t.syntaxType) },
       { token: 'variable', foreground: hex(t.fg) },
+      { token: 'variable.predefined', foreground: hex(t.syntaxType) },
+      { token: 'predefined', foreground: hex(t.syntaxType) },
+      { token: 'constant', foreground: hex(t.syntaxNumber) },
+      // The base themes paint these red, which here means an error: shell flags, shebangs, tags.
+      { token: 'attribute.name', foreground: hex(t.syntaxNumber) },
+      { token: 'attribute.value', foreground: hex(t.syntaxString) },
+      { token: 'metatag', foreground: hex(t.syntaxComment) },
+      { token: 'tag', foreground: hex(t.syntaxKeyword) },
+      { token: 'annotation', foreground: hex(t.syntaxType) },
     ],
     colors: {
       'editor.background': t.editorBg,

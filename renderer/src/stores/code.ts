@@ -201,7 +201,8 @@ export const useCode = create<CodeState>()((set, get) => {
         const paths = new Set(ws.entries.map((e) => e.path));
         const open = before.open.filter((p) => paths.has(p));
         const active = before.active && paths.has(before.active) ? before.active : open[0];
-        set({ tree, ws, open, active, notice: opts.external && changedOnServer ? { kind: 'external', text: 'The code changed outside this window; the tree and open files are reloaded.' } : before.notice });
+        // A linked folder changes whenever its owner saves: that is expected, no notice for it.
+        set({ tree, ws, open, active, notice: opts.external && changedOnServer && !tree.readOnly ? { kind: 'external', text: 'The code changed outside this window; the tree and open files are reloaded.' } : before.notice });
         if (changedOnServer || opts.external) {
           // Re-read open files without edits (generated files change with every build).
           const again = open.filter((p) => !isChanged(get().ws.files[p]));
