@@ -8,7 +8,10 @@ import { docker, waitFor } from '../helpers/workbench.js';
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer({ args: ['--keepalive-ms', '1500'] });
+  // A keepalive short enough to watch, so sandboxes without a network: one on the workbench's
+  // bridge takes about a second longer to start, and on a loaded machine a refill would outlast
+  // the keepalive and be trimmed as soon as it is ready. The reserve does not depend on the network.
+  server = await startServer({ args: ['--keepalive-ms', '1500', '--network', 'none'] });
 });
 afterAll(async () => {
   await server?.stop();
