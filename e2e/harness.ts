@@ -4,7 +4,7 @@
 // asserts are none. Launchers (launchers.ts) put a Playwright Page in front of
 // it; the page objects (pages/*) never know which launcher made the page.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,37 +20,23 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-/** Newest modification time under `dir` (files only), 0 when it does not exist. */
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules') continue;
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /**
  * dist/renderer as serve mode serves it. Setup builds it before the suite; a spec run on its own
- * (or after renderer edits) rebuilds it when it is missing or older than its sources, so a spec never
- * tests a stale window without knowing.
+ * (or after renderer edits) has scripts/build.mjs rebuild it when it is missing or older than its
+ * sources (built beside and swapped in, so a running server never sees half a build), so a spec
+ * never tests a stale window without saying so.
  */
 export function ensureRendererBuilt(): void {
-  const built = existsSync(join(RENDERER_OUT, 'index.html')) ? statSync(join(RENDERER_OUT, 'index.html')).mtimeMs : 0;
-  const sources = Math.max(newestMtime(join(REPO, 'renderer')), newestMtime(join(REPO, 'main', 'contract')));
-  if (built && built >= sources) return;
-  process.stderr.write(`[e2e] building the renderer (${built ? 'older than its sources' : 'missing'})\n`);
   const t0 = performance.now();
-  try {
-    execFileSync(join(REPO, 'node_modules', '.bin', 'vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
-    process.stderr.write(`[e2e] renderer built in ${Math.round(performance.now() - t0)} ms\n`);
-  } catch (err) {
-    // A broken build with an old bundle in place: run against that bundle, but say so loudly.
-    if (!built) throw new Error(`E2E_RENDERER_BUILD: the renderer does not build and dist/renderer is missing: ${(err as Error).message}`);
-    process.stderr.write('[e2e] WARNING: the renderer build failed; the specs run against the previous dist/renderer\n');
-  }
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), 'renderer'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error('E2E_RENDERER_BUILD: the renderer does not build and dist/renderer is missing (see the [build] lines above)');
+  const ms = performance.now() - t0;
+  if (ms > 2000) process.stderr.write(`[e2e] renderer ready after ${Math.round(ms)} ms\n`);
+}
+
+/** The Electron shell (dist/electron: main process and preload), built as npm start builds it. */
+export function buildElectronShell(): void {
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), 'electron'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 /** A TCP port that was free a moment ago (the server binds it right after). */
@@ -71,6 +57,8 @@ export interface ServeOptions {
   /** The API's port; a free one otherwise. A restart passes the previous one. */
   port?: number;
   args?: string[];
+  /** false: serve whatever dist/renderer holds (a restart serves the build the spec began with). */
+  build?: boolean;
 }
 
 /** One `lwb serve` process: the Lambda API, the UI and its WebSocket on one address. */
@@ -87,7 +75,7 @@ export interface ServeProcess {
 }
 
 export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
-  ensureRendererBuilt();
+  if (opts.build !== false) ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lwb-e2e-'));
   const t0 = performance.now();
   const port = opts.port ?? (await freePort());
@@ -224,6 +212,12 @@ export async function shoot(page: Page, name: string): Promise<string> {
     process.stderr.write(`[e2e] screenshot ${path} failed: ${(err as Error).message}\n`);
   }
   return path;
+}
+
+/** Removes a spec's screenshots of an earlier run (names starting with `prefix`), so the folder shows this run only. */
+export function clearScreenshots(prefix: string): void {
+  if (!existsSync(SCREENSHOTS)) return;
+  for (const f of readdirSync(SCREENSHOTS)) if (f.startsWith(prefix)) rmSync(join(SCREENSHOTS, f), { force: true });
 }
 
 /** The window's theme as the frame set it on the app root. */

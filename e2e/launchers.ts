@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type Browser, type BrowserContext, type ElectronApplication, type Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../test/helpers/browser.js';
-import { ensureRendererBuilt, PageWatch, removeDataDir, REPO, startServe, type ServeProcess } from './harness.js';
+import { buildElectronShell, ensureRendererBuilt, PageWatch, removeDataDir, REPO, startServe, type ServeProcess } from './harness.js';
 
 /** The window, whichever launcher opened it, and the workbench behind it. */
 export interface Workbench {
@@ -83,7 +83,7 @@ const chromiumLauncher: Launcher = {
         // each refusal as a console error. Those, and only those, are expected here.
         await watch.tolerate([/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/_ui\/ws' failed/, /ERR_CONNECTION_REFUSED/], async () => {
           await serve.stop();
-          serve = await startServe({ dataDir: serve.dataDir, port: serve.port, args: opts.serveArgs });
+          serve = await startServe({ dataDir: serve.dataDir, port: serve.port, args: opts.serveArgs, build: false });
           // A new server, a new token: open the window the way a user would, from the address it printed.
           await page.goto(serve.uiUrl);
           await waitForFrame(page);
@@ -115,8 +115,14 @@ function electronBinary(): string | null {
 
 const ELECTRON = electronBinary();
 
+let shellBuilt = false;
+
 async function launchElectron(userData: string): Promise<{ app: ElectronApplication; apiUrl: string; page: Page }> {
-  ensureRendererBuilt();
+  if (!shellBuilt) {
+    ensureRendererBuilt();
+    buildElectronShell();
+    shellBuilt = true;
+  }
   const app = await _electron.launch({
     executablePath: ELECTRON!,
     args: [`--user-data-dir=${userData}`, join(REPO, 'dist/electron/main.js')],

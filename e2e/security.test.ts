@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Response } from 'playwright-core';
 import { hasChromium, launchChromium } from '../test/helpers/browser.js';
-import { PageWatch, shootBothThemes } from './harness.js';
+import { clearScreenshots, PageWatch, shootBothThemes } from './harness.js';
 import { LAUNCHERS, type Workbench } from './launchers.js';
 import { WorkbenchWindow } from './pages/window.js';
 
@@ -19,6 +19,7 @@ describe.skipIf(!hasChromium)('the window\'s session in the browser [chromium]',
   let first: Response | null;
 
   beforeAll(async () => {
+    clearScreenshots('security-');
     wb = await chromium.open();
     // The launcher already opened the page from the printed address; open it once more, as a user
     // would from a second tab, to read the document's headers (with the cookie, no token needed).

@@ -29,8 +29,9 @@ story('Story 5: an S3 event from the library, saved, still there after a restart
     await win.code.save();
 
     await win.test.open();
-    const preview = await win.test.useTemplate('s3', 'put', { key: KEY }, ENCODED);
+    const preview = await win.test.fillTemplate('s3', 'put', { key: KEY }, ENCODED);
     await shootBothThemes(win.page, shotName('event-library'));
+    await win.test.useShownTemplate();
     expect(preview).toContain('"eventName": "ObjectCreated:Put"');
     const payload = JSON.parse(await win.test.payload()) as { Records: { s3: { object: { key: string } } }[] };
     expect(payload.Records[0]!.s3.object.key).toBe(ENCODED);
@@ -65,5 +66,5 @@ story('Story 5: an S3 event from the library, saved, still there after a restart
     expect(facts.cold).toBe(true);
     expect(facts.coldCause).toBe('first-invoke');
     await shoot(win.page, shotName('after-restart'));
-  });
+  }, 300_000);
 });

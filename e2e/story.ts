@@ -3,7 +3,7 @@
 // on one workbench per file, and ends by asserting the window logged no console
 // error, threw nothing and broke no CSP rule. A failed step leaves a screenshot.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { shoot } from './harness.js';
+import { clearScreenshots, shoot } from './harness.js';
 import { LAUNCHERS, type LaunchOptions, type Workbench } from './launchers.js';
 
 export interface StoryContext {
@@ -27,6 +27,7 @@ export function story(title: string, body: (ctx: StoryContext) => void, opts: La
         shotName: (moment) => `${slug}-${launcher.name}-${moment}`,
       };
       beforeAll(async () => {
+        clearScreenshots(`${slug}-${launcher.name}-`);
         const t = performance.now();
         wb = await launcher.open(opts);
         process.stderr.write(`[e2e] ${slug} [${launcher.name}]: window ready in ${Math.round(performance.now() - t)} ms\n`);

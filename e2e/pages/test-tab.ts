@@ -73,10 +73,10 @@ export class TestTab {
   }
 
   /**
-   * Library → source → template → parameters → preview → Use. `expectInPreview`: text the rendered
-   * preview must contain before Use (it renders from the parameters). Returns the preview text.
+   * Library → source → template → parameters → preview (the panel stays open). `expectInPreview`:
+   * text the rendered preview must contain (it renders from the parameters). Returns the preview.
    */
-  async useTemplate(source: string, type: string, params: Record<string, string> = {}, expectInPreview?: string): Promise<string> {
+  async fillTemplate(source: string, type: string, params: Record<string, string> = {}, expectInPreview?: string): Promise<string> {
     const panel = await this.openLibrary();
     await panel.locator(`[data-testid="event-source"][data-source="${source}"]`).click();
     await panel.locator(`[data-testid="event-template"][data-source="${source}"][data-type="${type}"]`).click();
@@ -86,13 +86,28 @@ export class TestTab {
     const preview = panel.getByTestId('event-preview');
     if (expectInPreview !== undefined) {
       await this.page.waitForFunction(
-        (v) => (document.querySelector('[data-testid="event-preview"]')?.textContent ?? '').includes(v),
+        (v) => {
+          const p = document.querySelector('[data-testid="event-preview"]');
+          return p?.getAttribute('data-pending') !== 'true' && (p?.textContent ?? '').includes(v);
+        },
         expectInPreview,
         { timeout: 30_000 },
       );
     }
-    const text = await preview.innerText();
+    return preview.innerText();
+  }
+
+  /** "Use" in the open library: the payload editor takes the rendered event. */
+  async useShownTemplate(): Promise<void> {
+    const panel = this.page.getByTestId('event-library-panel');
     await panel.getByTestId('event-use').click();
+    await panel.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
+  /** fillTemplate, then Use. Returns the preview text. */
+  async useTemplate(source: string, type: string, params: Record<string, string> = {}, expectInPreview?: string): Promise<string> {
+    const text = await this.fillTemplate(source, type, params, expectInPreview);
+    await this.useShownTemplate();
     return text;
   }
 
