@@ -167,11 +167,15 @@ export class Firewall {
 
 /**
  * Removes the chains of workbenches (by 12-hex id) and every jump to them.
- * `which` = ids to remove, or a predicate over ids seen (kill -9 left them).
+ * `which` = ids to remove, or (for what kill -9 left) a function that, asked
+ * after the rules were read, gives the ids still in use: a workbench makes its
+ * network before its chains, so chains read before its network was listed are
+ * never taken for orphans.
  */
-export async function removeChains(which: Set<string> | ((id12: string) => boolean)): Promise<string[]> {
-  const wanted = typeof which === 'function' ? which : (id: string) => which.has(id);
+export async function removeChains(which: Set<string> | (() => Promise<Set<string>>)): Promise<string[]> {
   const rules = await listRules();
+  const inUse = typeof which === 'function' ? await which() : undefined;
+  const wanted = (id: string) => (inUse ? !inUse.has(id) : (which as Set<string>).has(id));
   const chains = new Set<string>();
   const ids = new Set<string>();
   for (const r of rules) {

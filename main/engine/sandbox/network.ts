@@ -169,14 +169,17 @@ async function removeNetwork(docker: Docker, idOrName: string): Promise<void> {
   }
 }
 
+async function ourNetworks(docker: Docker): Promise<{ Id: string; Name: string; Labels?: Record<string, string> }[]> {
+  return (await docker.listNetworks({ filters: { label: [LABEL] } })) as { Id: string; Name: string; Labels?: Record<string, string> }[];
+}
+
 /**
  * Removes networks (and their rules) of this workbench and of dead workbenches
  * on this host, then any workbench chains no network of ours explains.
  */
 async function reclaimNetworks(docker: Docker, workbenchId: string, firewall: boolean, progress?: (m: string) => void): Promise<number> {
   const me = hostname();
-  const list = (await docker.listNetworks({ filters: { label: [LABEL] } })) as { Id: string; Name: string; Labels?: Record<string, string> }[];
-  const live = new Set<string>();
+  const list = await ourNetworks(docker);
   let removed = 0;
   for (const n of list) {
     const labels = n.Labels ?? {};
@@ -184,10 +187,7 @@ async function reclaimNetworks(docker: Docker, workbenchId: string, firewall: bo
     const pid = Number(labels[`${LABEL}.pid`]);
     const sameWorkbench = owner === workbenchId;
     const ownerDead = labels[`${LABEL}.host`] === me && pid > 0 && !processAlive(pid);
-    if (!(sameWorkbench || ownerDead)) {
-      live.add(shortId(owner));
-      continue;
-    }
+    if (!(sameWorkbench || ownerDead)) continue;
     try {
       if (firewall) await removeChains(new Set([shortId(owner)]));
       await removeNetwork(docker, n.Id);
@@ -198,7 +198,9 @@ async function reclaimNetworks(docker: Docker, workbenchId: string, firewall: bo
   }
   // Chains whose network is gone (removed by hand, or a crash between the two).
   if (firewall) {
-    const orphans = await removeChains((id) => !live.has(id)).catch((err: Error) => {
+    // The networks still there (live workbenches'), listed after the rules are read.
+    const inUse = async () => new Set((await ourNetworks(docker)).map((n) => shortId(n.Labels?.[`${LABEL}.workbench`] ?? '')));
+    const orphans = await removeChains(inUse).catch((err: Error) => {
       progress?.(`[network] could not remove iptables chains left by a workbench that died: ${err.message}`);
       return [];
     });
