@@ -17,7 +17,7 @@
 // shows that string: the mount goes through a symlink with a neutral name
 // (/dev/lwb/<sandbox>), removed right after the container starts.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, promises as fsp, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MountSettings } from 'dockerode';
 import { hostCommand } from './host-commands.js';
@@ -39,6 +39,9 @@ const tool = (name: string): string => [`/usr/sbin/${name}`, `/sbin/${name}`].fi
 const MKFS = tool('mkfs.ext4');
 const DEBUGFS = tool('debugfs');
 const LOSETUP = tool('losetup');
+/** For the template (optional: without them every disk is formatted). */
+const FILEFRAG = tool('filefrag');
+const E2FSCK = tool('e2fsck');
 /** Where the aliases live: /dev, because a device is what the env expects to see there. */
 const ALIAS_DIR = '/dev/lwb';
 
@@ -52,12 +55,10 @@ export function scratchDisksUnavailable(): string | undefined {
   return undefined;
 }
 
-/**
- * Makes `dir/tmp.img` (sparse, `sizeMb`), formats it as ext4 with /tmp's
- * owner and mode and no lost+found, and attaches it to a free loop device.
- */
-export async function createScratchDisk(dir: string, sizeMb: number, owner: { uid: number; gid: number }, name: string): Promise<ScratchDisk> {
-  const image = join(dir, 'tmp.img');
+type Owner = { uid: number; gid: number };
+
+/** Makes `image` (sparse, `sizeMb`) an ext4 filesystem with /tmp's owner and mode and no lost+found. */
+async function formatImage(image: string, sizeMb: number, owner: Owner): Promise<void> {
   const fd = openSync(image, 'w', 0o600);
   try {
     ftruncateSync(fd, sizeMb * 1024 * 1024);
@@ -67,9 +68,94 @@ export async function createScratchDisk(dir: string, sizeMb: number, owner: { ui
   // No journal: this is scratch space that dies with its env.
   await run(MKFS, ['-q', '-F', '-m', '0', '-O', '^has_journal', '-E', `root_owner=${owner.uid}:${owner.gid}`, image]);
   // A fresh /tmp on Lambda is empty and world-writable with the sticky bit (one debugfs run for both).
-  const commands = join(dir, 'tmp.debugfs');
+  const commands = `${image}.debugfs`;
   writeFileSync(commands, 'rmdir lost+found\nset_inode_field / mode 041777\n');
-  await run(DEBUGFS, ['-w', '-f', commands, image]);
+  try {
+    await run(DEBUGFS, ['-w', '-f', commands, image]);
+  } finally {
+    rmSync(commands, { force: true });
+  }
+}
+
+/**
+ * A formatted image's written blocks: the rest of it is holes, which read as zeros. Every env's
+ * /tmp of one size starts as the same bytes, so the first disk of a size is formatted (mkfs,
+ * debugfs) and the others are written from these blocks: one process a disk (losetup), not three,
+ * ~120 ms a disk rather than ~300 on a busy machine. 0.3 MB for 512 MB, 4 MB for 10 GB.
+ */
+interface Template {
+  blocks: { offset: number; data: Buffer }[];
+}
+
+/** Per size and owner; null where a template could not be made (the disks are formatted one by one). */
+const templates = new Map<string, Promise<Template | null>>();
+
+function templateFor(dir: string, sizeMb: number, owner: Owner): Promise<Template | null> {
+  const key = `${sizeMb}:${owner.uid}:${owner.gid}`;
+  let t = templates.get(key);
+  if (!t) {
+    t = makeTemplate(dir, sizeMb, owner).catch(() => null);
+    templates.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * Formats an image in `dir`, reads its written extents (filefrag -s: synced first, so none is
+ * pending), and proves a copy made from them a sound filesystem (e2fsck) before any env gets one.
+ */
+async function makeTemplate(dir: string, sizeMb: number, owner: Owner): Promise<Template> {
+  const image = join(dir, 'template.img');
+  const check = join(dir, 'template-check.img');
+  try {
+    await formatImage(image, sizeMb, owner);
+    const { stdout } = await run(FILEFRAG, ['-s', '-v', image]);
+    const unit = Number(stdout.match(/blocks of (\d+) bytes/)?.[1]);
+    if (!(unit > 0)) throw new Error('filefrag gave no block size');
+    const blocks: Template['blocks'] = [];
+    const file = await fsp.open(image, 'r');
+    try {
+      // `  3:     2121..    2125:    8934011..   8934015:      5:    8937545:` (logical, physical, length, …, flags).
+      for (const m of stdout.matchAll(/^\s*\d+:\s+(\d+)\.\.\s*(\d+):.*$/gm)) {
+        if (/\bunwritten\b/.test(m[0])) continue; // allocated, but reads as zeros
+        const offset = Number(m[1]) * unit;
+        const data = Buffer.alloc((Number(m[2]) - Number(m[1]) + 1) * unit);
+        const { bytesRead } = await file.read(data, 0, data.length, offset);
+        blocks.push({ offset, data: data.subarray(0, bytesRead) });
+      }
+    } finally {
+      await file.close();
+    }
+    const template = { blocks };
+    await writeFromTemplate(check, sizeMb, template);
+    await run(E2FSCK, ['-f', '-n', check]);
+    return template;
+  } finally {
+    rmSync(image, { force: true });
+    rmSync(check, { force: true });
+  }
+}
+
+/** A sparse `sizeMb` image holding the template's blocks (fs/promises: off this thread). */
+async function writeFromTemplate(image: string, sizeMb: number, template: Template): Promise<void> {
+  const file = await fsp.open(image, 'w', 0o600);
+  try {
+    await file.truncate(sizeMb * 1024 * 1024);
+    for (const { offset, data } of template.blocks) await file.write(data, 0, data.length, offset);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Makes `dir/tmp.img` (sparse, `sizeMb`), an ext4 filesystem with /tmp's
+ * owner and mode and no lost+found, and attaches it to a free loop device.
+ */
+export async function createScratchDisk(dir: string, sizeMb: number, owner: Owner, name: string): Promise<ScratchDisk> {
+  const image = join(dir, 'tmp.img');
+  const template = await templateFor(dir, sizeMb, owner);
+  if (template) await writeFromTemplate(image, sizeMb, template);
+  else await formatImage(image, sizeMb, owner);
   const { stdout } = await run(LOSETUP, ['--find', '--show', image]);
   const device = stdout.trim();
   const alias = join(ALIAS_DIR, name);
