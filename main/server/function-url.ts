@@ -166,7 +166,18 @@ export async function serveFunctionUrl(
   const mapped = out.functionError ? undefined : target.url.invokeMode === 'RESPONSE_STREAM' ? mapStreamed(out.payload) : mapResponse(out.payload);
   if (!mapped) return message(res, 502, 'Internal Server Error', { 'x-amzn-RequestId': out.requestId, ...corsHeaders });
   const headers: Record<string, string | string[] | number> = { ...mapped.headers, ...corsHeaders, 'x-amzn-RequestId': out.requestId };
-  if (mapped.cookies.length > 0) headers['Set-Cookie'] = mapped.cookies;
+  // Function URLs share the loopback host (cookies ignore ports): a function must not set or
+  // clear the window's session cookie, which would log the window out.
+  const ours = (c: string) => /^\s*lwb_ui_/i.test(c);
+  for (const k of Object.keys(headers)) {
+    const v = headers[k];
+    if (v === undefined || k.toLowerCase() !== 'set-cookie' || typeof v === 'number') continue;
+    const kept = (Array.isArray(v) ? v : [v]).filter((c) => !ours(c));
+    if (kept.length === 0) delete headers[k];
+    else headers[k] = kept;
+  }
+  const cookies = mapped.cookies.filter((c) => !ours(c));
+  if (cookies.length > 0) headers['Set-Cookie'] = cookies;
   headers['Content-Length'] = mapped.body.length;
   res.writeHead(mapped.status, headers);
   res.end(method === 'HEAD' ? undefined : mapped.body);

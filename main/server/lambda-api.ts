@@ -224,7 +224,7 @@ export class LambdaApi {
     }
     const engine = this.opts.engine;
     if (type === 'DryRun') {
-      engine.functions.resolve(name, qualifier);
+      engine.checkInvoke(name, qualifier);
       res.writeHead(204).end();
       return;
     }

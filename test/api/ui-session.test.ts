@@ -278,6 +278,22 @@ describe('serve mode: the window\'s session', () => {
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual(['theme=dark']);
   });
+
+  it('a function URL cannot set or clear the window\'s session cookie (it would log the window out)', async () => {
+    const client = server.client();
+    const evil = `lwb_ui_${server.port}=evil; Path=/`;
+    await createFunction(client, {
+      name: 'cookie-setter',
+      files: { 'index.js': `exports.handler = async () => ({ statusCode: 200, headers: { 'Set-Cookie': ${JSON.stringify(evil)} }, cookies: [${JSON.stringify(evil)}, 'keep=1'], body: 'ok' });` },
+    });
+    const { FunctionUrl } = await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'cookie-setter', AuthType: 'NONE' }));
+    const url = new URL(FunctionUrl!);
+    const r = await raw(Number(url.port), 'GET', '/', { Host: url.host });
+    expect(r.status).toBe(200);
+    const set = [r.headers['set-cookie'] ?? []].flat();
+    expect(set).toContain('keep=1');
+    expect(set.some((c) => /lwb_ui_/i.test(c))).toBe(false);
+  });
 });
 
 describe('the window\'s socket host, alone, with small limits', () => {
