@@ -36,7 +36,9 @@ class SocketClient implements WorkbenchApi {
   private open(): void {
     const ws = new WebSocket(this.url);
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.backoff = 250;
       this.setConnected(true);
       for (const stream of this.listeners.keys()) ws.send(JSON.stringify({ t: 'sub', stream } satisfies ClientMessage));
@@ -59,9 +61,24 @@ class SocketClient implements WorkbenchApi {
         this.pending.delete(id);
         done({ ok: false, error: { code: 'TransportClosed', message: 'The connection to the workbench closed before it answered.', hint: 'Is the server still running? The window reconnects on its own.' } });
       }
+      if (!opened) void this.checkSession();
       setTimeout(() => this.open(), this.backoff);
       this.backoff = Math.min(this.backoff * 2, 5000);
     };
+  }
+
+  /**
+   * A handshake refused while the server answers means our session is gone (each start of the
+   * server makes a new token): reloading shows the server's own page saying where the new address is,
+   * instead of retrying forever.
+   */
+  private async checkSession(): Promise<void> {
+    try {
+      const r = await fetch(location.pathname, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
+      if (r.status === 401) location.reload();
+    } catch {
+      /* the server is down: keep retrying */
+    }
   }
 
   private send(m: ClientMessage): void {
