@@ -19,10 +19,13 @@ const connect = (opts, ms = 4000) =>
 const udp = (host, port) =>
   new Promise((resolve) => {
     const s = dgram.createSocket('udp4');
-    const done = (r) => { clearTimeout(t); s.close(); resolve(r); };
+    let closed = false;
+    const done = (r) => { if (closed) return; closed = true; clearTimeout(t); clearTimeout(again); s.close(); resolve(r); };
     const t = setTimeout(() => done('no answer'), 1500);
+    let again;
     s.on('error', (e) => done(e.code));
-    s.connect(port, host, () => { s.send('x'); setTimeout(() => s.send('y'), 200); });
+    // The refusal (ICMP port unreachable) comes back as an error on the connected socket's next send.
+    s.connect(port, host, () => { s.send('x'); again = setTimeout(() => !closed && s.send('y'), 200); });
   });
 
 exports.handler = async (event) => {
