@@ -141,3 +141,6 @@ export const methodsMatch: Same<Method, keyof MethodResults> = true;
 
 export const METHODS = Object.keys(methodParams) as Method[];
 export const isMethod = (m: unknown): m is Method => typeof m === 'string' && Object.hasOwn(methodParams, m);
+
+// The zod-free name list (names.ts, what the preload checks against) names exactly these methods.
+export const namesMatch: Same<Method, import('./names.js').MethodName> = true;

@@ -5,7 +5,11 @@
 // Bundled by esbuild to CommonJS (scripts/build-electron.mjs): a sandboxed
 // preload may require 'electron' and nothing else.
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_FRAME, IPC_REQUEST, IPC_SUBSCRIBE, METHODS, STREAMS, type ClientMessage, type Result, type StreamFrame, type WorkbenchApi } from '../contract/index.js';
+// Names and wire constants from the zod-free modules: the schemas stay in main (which checks again).
+import type { ClientMessage, Result, StreamFrame, WorkbenchApi } from '../contract/index.js';
+import { METHOD_NAMES as METHODS } from '../contract/names.js';
+import { STREAMS } from '../contract/streams.js';
+import { IPC_FRAME, IPC_REQUEST, IPC_SUBSCRIBE } from '../contract/wire.js';
 
 const listeners = new Map<string, Set<(frame: StreamFrame) => void>>();
 
@@ -17,7 +21,7 @@ const failure = (code: string, message: string): Result<never> => ({ ok: false, 
 
 export const workbench: WorkbenchApi = {
   request(method, params) {
-    if (!(METHODS as string[]).includes(method)) return Promise.resolve(failure('UnknownMethod', `No method ${JSON.stringify(String(method)).slice(0, 80)} in the contract.`));
+    if (!(METHODS as readonly string[]).includes(method)) return Promise.resolve(failure('UnknownMethod', `No method ${JSON.stringify(String(method)).slice(0, 80)} in the contract.`));
     // A value IPC cannot copy (a function, a DOM node) rejects: answer it as a failure like any other.
     return ipcRenderer.invoke(IPC_REQUEST, method, params).catch((err: Error) => failure('TransportError', err.message));
   },
