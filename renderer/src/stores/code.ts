@@ -254,6 +254,8 @@ export const useCode = create<CodeState>()((set, get) => {
       // Back to the saved code after a failed build: that build's errors describe nothing any more.
       const s = get();
       if (s.build && !s.build.ok && !hasChanges(s.ws)) set({ build: undefined });
+      // "Saved" is about the last save; typing again makes it old news.
+      if (s.notice?.kind === 'saved') set({ notice: undefined });
     },
 
     newFile(path) {
