@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import type { InvocationResult } from '../../../main/contract/index.js';
 import { useInvocations } from '../stores/invocations.js';
-import { NONE, clock, ms, shortId } from './format.js';
+import { clock, msShort, shortId } from './format.js';
 
 const Row = memo(function Row({ r, focused }: { r: InvocationResult; focused: boolean }) {
   const failed = Boolean(r.functionError);
@@ -21,7 +21,7 @@ const Row = memo(function Row({ r, focused }: { r: InvocationResult; focused: bo
       <span className="rc-ellipsis">{r.functionName}</span>
       <span className={failed ? 'rc-hist-err rc-mono' : 'rc-mono'}>{failed ? (r.errorType ?? 'Error') : r.statusCode}</span>
       <span className={`rc-dot rc-dot-${r.cold ? 'cold' : r.cold === false ? 'warm' : 'none'}`} title={r.cold ? 'cold' : r.cold === false ? 'warm' : 'no env'} />
-      <span className="rc-num">{r.durationMs === undefined ? NONE : ms(r.durationMs, 1)}</span>
+      <span className="rc-num">{msShort(r.durationMs)}</span>
       <span className="rc-mono rc-muted">{shortId(r.envId, 6)}</span>
     </button>
   );

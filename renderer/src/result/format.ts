@@ -34,6 +34,14 @@ export function ms(v: number | undefined, digits = 2): string {
   return `${v.toFixed(digits)} ms`;
 }
 
+/** A duration for compact rows: one decimal under 100 ms, whole milliseconds above, seconds past 10 s. */
+export function msShort(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return NONE;
+  if (v < 100) return `${v.toFixed(1)} ms`;
+  if (v < 10_000) return `${Math.round(v)} ms`;
+  return `${(v / 1000).toFixed(1)} s`;
+}
+
 export function mb(v: number | undefined): string {
   return v === undefined || !Number.isFinite(v) ? NONE : `${Math.round(v)} MB`;
 }

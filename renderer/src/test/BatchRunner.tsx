@@ -5,7 +5,7 @@ import { memo, useMemo } from 'react';
 import type { InvocationResult } from '../../../main/contract/index.js';
 import { call } from '../client.js';
 import { Button, ErrorBox, Input, toContractError } from '../components/index.js';
-import { NONE, coldCauseLabel, durationStats, ms, shortId } from '../result/format.js';
+import { NONE, coldCauseLabel, durationStats, ms, msShort, shortId } from '../result/format.js';
 import { draftOf, useEvents } from '../stores/events.js';
 import { HISTORY_LIMIT, useInvocations, type BatchItem, type BatchRun } from '../stores/invocations.js';
 import { draftRequest } from './invoke.js';
@@ -25,6 +25,7 @@ async function startBatch(name: string, total: number, concurrency: number): Pro
   const { req } = made;
   const id = nextBatchId++;
   const inv = useInvocations.getState();
+  const focusedAtStart = inv.focusedId;
   inv.setBatch(name, () => ({ id, functionName: name, total, concurrency, done: 0, errors: 0, items: [], startedAt: performance.now() }));
   const land = (item: BatchItem, failed: boolean) =>
     useInvocations.getState().setBatch(name, (b) => (b && b.id === id ? { ...b, done: b.done + 1, errors: b.errors + (failed ? 1 : 0), items: [...b.items, item] } : b));
@@ -43,7 +44,11 @@ async function startBatch(name: string, total: number, concurrency: number): Pro
     () => cancelled.has(id),
   );
   const wasCancelled = cancelled.delete(id);
-  useInvocations.getState().setBatch(name, (b) => (b && b.id === id ? { ...b, finishedAt: performance.now(), cancelled: wasCancelled } : b));
+  const after = useInvocations.getState();
+  after.setBatch(name, (b) => (b && b.id === id ? { ...b, finishedAt: performance.now(), cancelled: wasCancelled } : b));
+  // Show the batch's first result, unless the user picked something to look at meanwhile.
+  const first = after.batches[name]?.items.filter((i) => 'result' in i).sort((a, b) => a.index - b.index)[0];
+  if (first && 'result' in first && after.focusedId === focusedAtStart) after.focus(first.result.requestId);
 }
 
 export function BatchRunner({ functionName, payloadValid }: { functionName: string; payloadValid: boolean }) {
@@ -195,7 +200,7 @@ const BatchRow = memo(function BatchRow({ item, focused }: { item: BatchItem; fo
       <span className="tt-mono" title={r.envId}>
         {shortId(r.envId)}
       </span>
-      <span className="tt-num">{ms(r.durationMs, 1)}</span>
+      <span className="tt-num">{msShort(r.durationMs)}</span>
     </button>
   );
 });
