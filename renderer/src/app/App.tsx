@@ -8,6 +8,7 @@ import { useUi } from '../stores/ui.js';
 import { CommandPalette } from './CommandPalette.js';
 import { CreateFunctionDialog } from './CreateFunctionDialog.js';
 import { registerFrameCommands } from './frameCommands.js';
+import { followImageBuilds } from './imageBuildToasts.js';
 import { Layout } from './Layout.js';
 import { bindShortcuts } from './shortcuts.js';
 import { StatusBar } from './StatusBar.js';
@@ -21,7 +22,9 @@ export function App() {
     startStatus();
     const offCommands = registerFrameCommands();
     const offKeys = bindShortcuts();
+    const offImages = followImageBuilds();
     return () => {
+      offImages();
       offKeys();
       offCommands();
     };

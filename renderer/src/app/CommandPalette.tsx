@@ -2,7 +2,7 @@
 // command, each with its shortcut. Type to filter; Enter runs; Escape closes.
 import { Command } from 'cmdk';
 import { Dialog as Radix } from 'radix-ui';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { IconFunctions, Kbd } from '../components/index.js';
 import { useFunctions } from '../stores/functions.js';
 import { useUi } from '../stores/ui.js';
@@ -26,8 +26,13 @@ export function CommandPalette() {
   const selected = useUi((s) => s.selected);
   const [query, setQuery] = useState('');
   useSyncExternalStore(subscribe, snapshot);
-  useEffect(() => {
-    if (open) setQuery('');
+  // Where focus was (often the editor), to give it back when the palette closes without moving it.
+  const returnTo = useRef<HTMLElement | null>(null);
+  // A layout effect: it runs before radix's (passive) effect moves focus into the palette.
+  useLayoutEffect(() => {
+    if (!open) return;
+    setQuery('');
+    returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   }, [open]);
 
   const close = () => useUi.getState().setPaletteOpen(false);
@@ -40,7 +45,18 @@ export function CommandPalette() {
     <Radix.Root open={open} onOpenChange={(o) => useUi.getState().setPaletteOpen(o)}>
       <Radix.Portal>
         <Radix.Overlay className="dialog-scrim palette-scrim" />
-        <Radix.Content className="palette" data-testid="command-palette" aria-describedby={undefined}>
+        <Radix.Content
+          className="palette"
+          data-testid="command-palette"
+          aria-describedby={undefined}
+          onCloseAutoFocus={(e) => {
+            const el = returnTo.current;
+            if (el?.isConnected) {
+              e.preventDefault();
+              el.focus();
+            }
+          }}
+        >
           <Radix.Title className="visually-hidden">Command palette</Radix.Title>
           <Command label="Command palette" loop>
             <Command.Input className="palette-input" placeholder="Go to a function or run a command…" value={query} onValueChange={setQuery} autoFocus />

@@ -42,7 +42,7 @@ export function Layout() {
             <Panel
               id="pane-dock"
               panelRef={dockRef}
-              defaultSize="30%"
+              defaultSize="24%"
               minSize="90px"
               collapsible
               collapsedSize="0px"

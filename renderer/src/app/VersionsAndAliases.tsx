@@ -142,7 +142,7 @@ export function VersionsAndAliases({ detail }: { detail: FunctionDetail }) {
           noValidate
         >
           <Input placeholder="alias name, e.g. live" data-testid="alias-name" value={alias} onChange={(e) => setAlias(e.target.value)} onBlur={() => alias && setAliasTouched(true)} error={aliasTouched ? aliasProblem : undefined} aria-label="Alias name" mono />
-          <span className="muted">→</span>
+          <span className="alias-arrow" aria-hidden="true">→</span>
           <Select data-testid="alias-version" value={targetVersion} onChange={(e) => setAliasVersion(e.target.value)} aria-label="Version the alias points at" mono className="alias-version">
             {published.map((v) => (
               <option key={v.version} value={v.version}>

@@ -31,6 +31,19 @@ function inDialog(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest('[role="dialog"], [role="alertdialog"]') != null;
 }
 
+const MODIFIERS: Record<string, string> = { shift: 'Shift', alt: 'Alt', option: 'Alt', ctrl: 'Control', control: 'Control', meta: 'Meta', cmd: 'Meta', $mod: '$mod' };
+
+/**
+ * tinykeys matches modifiers by KeyboardEvent.getModifierState, which is
+ * case-sensitive ('Shift', not 'shift'); commands are written in lower case
+ * ('$mod+shift+Enter', 'alt+ArrowDown'), so normalise before binding.
+ */
+export function toTinykeys(shortcut: string): string {
+  const parts = shortcut.split('+');
+  const key = parts.pop() ?? '';
+  return [...parts.map((m) => MODIFIERS[m.toLowerCase()] ?? m), key].join('+');
+}
+
 function keymap(): Map<string, string> {
   const map = new Map<string, string>(Object.entries(RESERVED_KEYS));
   for (const cmd of commands()) for (const key of shortcutsOf(cmd)) map.set(key, cmd.id);
@@ -44,7 +57,7 @@ export function bindShortcuts(target: Window = window): () => void {
     unbind();
     const bindings: Record<string, (e: KeyboardEvent) => void> = {};
     for (const [key, id] of keymap()) {
-      bindings[key] = (e) => {
+      bindings[toTinykeys(key)] = (e) => {
         if (EDITOR_KEYS.has(key) && inTextEditor(e.target)) return;
         // Inside a dialog only the palette key acts (and no Save As ever opens); the dialog owns the rest.
         if (inDialog(e.target) && id !== 'palette.open') {
