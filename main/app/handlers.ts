@@ -52,6 +52,11 @@ export function createHandlers(engine: Engine, ctx: HostContext): ContractHandle
         ...(p.environment !== undefined ? { Environment: { Variables: p.environment } } : {}),
         ...(p.description !== undefined ? { Description: p.description } : {}),
         ...(p.expectedRevisionId !== undefined ? { RevisionId: p.expectedRevisionId } : {}),
+        // The REST API's workbench fields, so both take the same path (and the same checks).
+        ...(p.network !== undefined ? { WorkbenchNetwork: p.network === null ? null : { ...(p.network.mode !== undefined ? { Mode: p.network.mode ?? 'default' } : {}), ...(p.network.hostPorts ? { HostPorts: p.network.hostPorts } : {}) } } : {}),
+        ...(p.credentials !== undefined ? { WorkbenchCredentials: p.credentials === null ? null : { Source: p.credentials.source } } : {}),
+        ...(p.endpoints !== undefined ? { WorkbenchEndpoints: p.endpoints === null ? null : { ...(p.endpoints.url ? { Url: p.endpoints.url } : {}), ...(p.endpoints.services ? { Services: p.endpoints.services } : {}) } } : {}),
+        ...(p.vpcConfig !== undefined ? { VpcConfig: p.vpcConfig === null ? null : { SubnetIds: p.vpcConfig.subnetIds, SecurityGroupIds: p.vpcConfig.securityGroupIds } } : {}),
       };
       return audited(engine, 'UpdateFunctionConfiguration', input, () => {
         try {
@@ -96,7 +101,7 @@ export function createHandlers(engine: Engine, ctx: HostContext): ContractHandle
     'invoke.run': (p) => invocations.run(p),
 
     'envs.list': ({ name }) =>
-      engine.environments(name).map((e) => ({ id: e.id, functionName: e.functionName, version: e.version, state: e.state, logStream: e.logStream })),
+      engine.environments(name).map((e) => ({ id: e.id, functionName: e.functionName, version: e.version, state: e.state, logStream: e.logStream, ...(e.network ? { network: { mode: e.network.mode, hostPorts: [...e.network.hostPorts] } } : {}) })),
 
     'events.templates': () => templateViews(),
     'events.render': ({ source, type, params, records }) => ({ payload: renderEvent(source, type, params, records) }),

@@ -63,6 +63,11 @@ export const methodParams = {
     description: z.string().max(256).optional(),
     /** The revision the form was filled from: a change by anyone since → ResourceConflictException. */
     expectedRevisionId: z.string().optional(),
+    /** Outbound settings (issue 12); null returns a setting to the workbench's default. */
+    network: z.object({ mode: z.enum(['none', 'internet']).nullable().optional(), hostPorts: z.array(z.number().int().min(1).max(65535)).max(64).optional() }).nullable().optional(),
+    credentials: z.object({ source: z.string().max(80) }).nullable().optional(),
+    endpoints: z.object({ url: z.string().max(2048).optional(), services: z.record(z.string().max(64), z.string().max(2048)).optional() }).nullable().optional(),
+    vpcConfig: z.object({ subnetIds: z.array(z.string().max(64)).max(16), securityGroupIds: z.array(z.string().max(64)).max(5) }).nullable().optional(),
   }),
   'functions.delete': z.object({ name: fnName }),
   'functions.publishVersion': z.object({ name: fnName, description: z.string().max(256).optional() }),

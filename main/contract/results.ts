@@ -53,6 +53,19 @@ export interface FunctionSummary {
   envs: EnvCounts;
 }
 
+/** How a function reaches the world (issue 12): its own settings, and what applies and why. */
+export interface OutboundView {
+  network: {
+    /** The function's own setting; 'default' = the workbench's (serve --network). */
+    mode: 'none' | 'internet' | 'default';
+    hostPorts: number[];
+    effective: { mode: 'none' | 'internet' | 'host-ports'; internet: boolean; hostPorts: number[]; reason: string };
+  };
+  credentials: { source: string; effective: { source: string; reason: string } };
+  endpoints: { url?: string; services: Record<string, string>; effective: Record<string, string> };
+  vpc?: { subnetIds: string[]; securityGroupIds: string[] };
+}
+
 export interface FunctionDetail extends FunctionSummary {
   description: string;
   environment: Record<string, string>;
@@ -61,6 +74,7 @@ export interface FunctionDetail extends FunctionSummary {
   /** Published versions, oldest first (`$LATEST` is not listed). */
   versions: { version: string; description: string; lastModified: string; codeSha256: string }[];
   aliases: { name: string; functionVersion: string; description: string }[];
+  outbound: OutboundView;
 }
 
 export interface CodeEntry {
@@ -167,6 +181,10 @@ export interface InvocationResult {
    * Empty for Event and DryRun.
    */
   logLines: string[];
+  /** The network the env had (none, internet, host-ports) and its allowed host ports. */
+  network?: { mode: string; hostPorts: number[] };
+  /** When the error looks like the env's isolation refused a connection: what the isolation does and what to change. */
+  isolationHint?: string;
 }
 
 export type EnvState = 'starting' | 'initializing' | 'idle' | 'invoking' | 'frozen' | 'shuttingDown' | 'gone';
@@ -177,6 +195,7 @@ export interface EnvSummary {
   version: string;
   state: EnvState | string;
   logStream: string;
+  network?: { mode: string; hostPorts: number[] };
 }
 
 export interface ImageStatus {

@@ -103,6 +103,23 @@ describe('window contract: functions and invocations', () => {
     expect(py.stackTrace!.join('\n')).toContain('lambda_function.py');
   }, 60_000);
 
+  it('outbound settings round-trip through updateConfig; a sealed function\'s network failure comes with the isolation\'s hint', async () => {
+    await w.call('functions.create', { name: 'sealed', template: 'nodejs-esm' });
+    const d = await w.call('functions.updateConfig', { name: 'sealed', network: { mode: 'none' }, endpoints: { url: 'http://host.lambda.internal:4566' } });
+    expect(d.outbound.network).toMatchObject({ mode: 'none', effective: { mode: 'none', internet: false } });
+    expect(d.outbound.endpoints.effective).toMatchObject({ AWS_ENDPOINT_URL: 'http://host.lambda.internal:4566' });
+    await w.call('code.save', { name: 'sealed', ops: [{ op: 'write', path: 'index.mjs', content: 'export const handler = async () => { await fetch("http://198.51.100.7/"); return "reached"; };\n' }] });
+    const r = await w.call('invoke.run', { name: 'sealed', payload: '{}' });
+    expect(r.functionError).toBe('Unhandled');
+    expect(r.network).toEqual({ mode: 'none', hostPorts: [] });
+    expect(r.isolationHint).toMatch(/no network/);
+    // null returns the setting to the workbench's default (internet here).
+    const back = await w.call('functions.updateConfig', { name: 'sealed', network: null, endpoints: null });
+    expect(back.outbound.network.mode).toBe('default');
+    expect(back.outbound.network.effective.internet).toBe(true);
+    expect(back.outbound.endpoints.effective).toEqual({});
+  }, 90_000);
+
   it('Event goes to the queue (202) and runs; DryRun checks only (204); a bad payload is refused', async () => {
     const ev = await w.call('invoke.run', { name: 'counter', payload: '{"async":true}', type: 'Event' });
     expect(ev).toMatchObject({ statusCode: 202, type: 'Event', logLines: [] });

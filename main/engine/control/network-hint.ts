@@ -21,7 +21,8 @@ export interface NetworkView {
 }
 
 const REFUSED = /ECONNREFUSED|Connection refused|\[Errno 111\]/;
-const UNREACHABLE = /ENETUNREACH|Network is unreachable|\[Errno 101\]|EAI_AGAIN|ENOTFOUND|gaierror|Name or service not known|Temporary failure in name resolution/;
+// Node's fetch says only "fetch failed": the cause (ENETUNREACH) is not in the error the runtime reports.
+const UNREACHABLE = /fetch failed|ENETUNREACH|Network is unreachable|\[Errno 101\]|EAI_AGAIN|ENOTFOUND|gaierror|Name or service not known|Temporary failure in name resolution/;
 
 /** A hint for an error text of a function with this network, or undefined when the network is not the likely cause. */
 export function isolationHint(errorText: string, network: NetworkView): string | undefined {

@@ -8,7 +8,8 @@ import type { CheckedParamsOf } from '../../contract/methods.js';
 import type { InvocationResult } from '../../contract/results.js';
 import type { Engine } from '../engine.js';
 import { LambdaError } from '../errors.js';
-import type { InvokeOutcome, InvokeReport } from '../data/model.js';
+import type { FunctionVersion, InvokeOutcome, InvokeReport } from '../data/model.js';
+import { isolationHint } from '../control/network-hint.js';
 import type { EngineEvent } from '../telemetry/events.js';
 
 /** The log lines a result carries at most (the newest kept; platform lines always). */
@@ -168,6 +169,16 @@ function payloadOf(text: string): Buffer {
   return Buffer.from(text, 'utf8');
 }
 
+/** The env's network, and a hint when the error reads like the isolation refused a connection. */
+function networkOf(net: FunctionVersion['network'], error: Partial<InvocationResult>, log: string): Pick<InvocationResult, 'network' | 'isolationHint'> {
+  const network = { mode: net?.mode ?? 'none', hostPorts: [...(net?.hostPorts ?? [])] };
+  if (!error.functionError) return { network };
+  // The error and the end of the log: a function may catch the refusal and log it before failing.
+  const text = [error.errorType, error.errorMessage, ...(error.stackTrace ?? []), log.slice(-16_384)].filter(Boolean).join('\n');
+  const hint = isolationHint(text, network);
+  return hint ? { network, isolationHint: hint } : { network };
+}
+
 export class Invocations {
   readonly causes: StartCauses;
 
@@ -198,6 +209,7 @@ export class Invocations {
       return { ...base, requestId, executedVersion: version.version, statusCode: 202, roundTripMs: performance.now() - t0, responseBytes: 0, memorySizeMb: version.memorySize, logLines: [] };
     }
     // tail: the outcome resolves once REPORT is written, so the card gets the whole block.
+    const { version } = this.engine.functions.resolve(p.name, p.qualifier);
     const out: InvokeOutcome = await this.engine.invoke({ functionName: p.name, qualifier: p.qualifier, payload, tail: true });
     const roundTripMs = performance.now() - t0;
     const log = out.log ?? logBlockFromStreams(this.engine, p.name, out.envId, out.requestId) ?? '';
@@ -232,6 +244,7 @@ export class Invocations {
       ...(coldCause ? { coldCause } : {}),
       envId: out.envId,
       logLines: boundedLines(log),
+      ...networkOf(version.network, error, log),
     };
   }
 }
