@@ -97,10 +97,12 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess>
       proc.kill('SIGKILL');
       reject(new Error(`E2E_SERVE_START: serve mode printed no "Workbench UI: <url>" within 90 s; its output:\n${out}`));
     }, 90_000);
+    let found = false;
     const check = () => {
       const api = out.match(/Lambda API listening on (http:\/\/127\.0\.0\.1:\d+)/);
       const ui = out.match(/Workbench UI: (http:\/\/\S+)/);
-      if (api && ui) {
+      if (api && ui && !found) {
+        found = true;
         clearTimeout(timer);
         process.stderr.write(`[e2e] serve mode up in ${Math.round(performance.now() - t0)} ms (${api[1]})\n`);
         resolve({ apiUrl: api[1]!, uiUrl: ui[1]! });
@@ -232,12 +234,20 @@ export async function currentTheme(page: Page): Promise<string | null> {
 export async function shootBothThemes(page: Page, name: string): Promise<string[]> {
   const first = (await currentTheme(page)) ?? 'unknown';
   const paths = [await shoot(page, `${name}-${first}`)];
-  await page.getByTestId('theme-toggle').click();
+  await toggleTheme(page);
   await page.waitForFunction((t) => document.querySelector('[data-testid="app-root"]')?.getAttribute('data-theme') !== t, first);
   // Monaco and the CSS variables repaint on the next frame; give them two.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   paths.push(await shoot(page, `${name}-${(await currentTheme(page)) ?? 'other'}`));
-  // Back to the first theme, however many themes the toggle cycles through (light, dark, system).
-  for (let i = 0; i < 3 && (await currentTheme(page)) !== first; i++) await page.getByTestId('theme-toggle').click();
+  // Back to the first theme, however many states the toggle cycles through (light, dark, system).
+  for (let i = 0; i < 3 && (await currentTheme(page)) !== first; i++) await toggleTheme(page);
   return paths;
+}
+
+/** The theme toggle in the activity bar (a spec shoots both themes where no dialog covers it). */
+async function toggleTheme(page: Page): Promise<void> {
+  const button = page.getByTestId('theme-toggle');
+  const covered = await button.click({ trial: true, timeout: 2_000 }).then(() => false, () => true);
+  if (covered) throw new Error('E2E_THEME_TOGGLE_COVERED: the theme toggle cannot be clicked (a dialog covers it?): shoot both themes before opening a dialog');
+  await button.click();
 }

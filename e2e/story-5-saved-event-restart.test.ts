@@ -30,7 +30,7 @@ story('Story 5: an S3 event from the library, saved, still there after a restart
 
     await win.test.open();
     const preview = await win.test.fillTemplate('s3', 'put', { key: KEY }, ENCODED);
-    await shootBothThemes(win.page, shotName('event-library'));
+    await shoot(win.page, shotName('event-library'));
     await win.test.useShownTemplate();
     expect(preview).toContain('"eventName": "ObjectCreated:Put"');
     const payload = JSON.parse(await win.test.payload()) as { Records: { s3: { object: { key: string } } }[] };
@@ -40,6 +40,7 @@ story('Story 5: an S3 event from the library, saved, still there after a restart
     const response = (await card.response()) as { key: string; decoded: string };
     expect(response.key).toBe(ENCODED);
     expect(response.decoded).toBe(KEY);
+    await shootBothThemes(win.page, shotName('s3-card'));
   });
 
   it('saves it as a test event of the function', async () => {
