@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // one at a time so their environments do not fight for the CPUs.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'main/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'main/**/*.test.ts', 'renderer/src/**/*.test.ts', 'e2e/**/*.test.ts'],
     fileParallelism: false,
     pool: 'forks',
     testTimeout: 120_000,
