@@ -3,11 +3,11 @@
 // REPORT line carries, the error, the response and the invocation's own logs.
 import { useLayoutEffect } from 'react';
 import type { InvocationResult } from '../../../main/contract/index.js';
-import { Badge } from '../components/index.js';
+import { Badge, IconInfo } from '../components/index.js';
 import { CopyButton } from './CopyButton.js';
 import { LogLines } from './LogLines.js';
 import { ResponseView } from './ResponseView.js';
-import { NONE, badgeText, clock, coldCauseLabel, mb, ms, shortId, statusText } from './format.js';
+import { NONE, badgeText, clock, coldCauseLabel, mb, ms, networkLabel, shortId, statusText } from './format.js';
 import './result.css';
 
 /** Request ids whose first render has been marked (the bench pairs each with its click). */
@@ -65,6 +65,11 @@ export function ResultCard({ result: r }: { result: InvocationResult }) {
             {shortId(r.envId)}
           </span>
           {r.cold ? <span className="rc-muted"> · created for {coldCauseLabel(r.coldCause)}</span> : r.cold === false ? <span className="rc-muted"> · reused</span> : null}
+          {r.network ? (
+            <span className="rc-net" data-testid="result-network" data-mode={r.network.mode} title={networkTitle(r.network)}>
+              {networkLabel(r.network)}
+            </span>
+          ) : null}
         </dd>
         <dt>Request</dt>
         <dd className="rc-row">
@@ -89,6 +94,7 @@ export function ResultCard({ result: r }: { result: InvocationResult }) {
       </div>
 
       {failed || r.errorType ? <ErrorDetails result={r} /> : null}
+      {r.isolationHint ? <IsolationHint hint={r.isolationHint} network={r.network} /> : null}
       {r.response !== undefined ? <ResponseView response={r.response} size={r.responseBytes} /> : <NoBody result={r} />}
 
       <section className="rc-section">
@@ -144,6 +150,28 @@ function ErrorDetails({ result: r }: { result: InvocationResult }) {
       ) : null}
     </section>
   );
+}
+
+/** The error read like the env's isolation refused a connection: say so, and what to change. */
+function IsolationHint({ hint, network }: { hint: string; network?: { mode: string; hostPorts: number[] } }) {
+  return (
+    <section className="rc-hint" data-testid="result-isolation-hint" role="note">
+      <header className="rc-hint-head">
+        <IconInfo size={12} />
+        <span className="rc-label rc-hint-label">Network isolation</span>
+        {network ? <span className="rc-muted">this env: {networkLabel(network)}</span> : null}
+      </header>
+      <div className="rc-hint-text">{hint}</div>
+    </section>
+  );
+}
+
+/** What the label means, for its tooltip. */
+function networkTitle(n: { mode: string; hostPorts: number[] }): string {
+  const ports = n.hostPorts.length ? ` Host port${n.hostPorts.length > 1 ? 's' : ''} ${n.hostPorts.join(', ')} at host.lambda.internal.` : '';
+  if (n.mode === 'none') return 'The env had no network: only lo.';
+  if (n.mode === 'internet') return `The env could reach the internet; this machine and other envs are refused.${ports}`;
+  return `The env had no internet, only this machine's allowlisted ports.${ports}`;
 }
 
 /** A function's own failure, or the platform stopping it (timeout, crash, out of memory) on its behalf. */

@@ -80,3 +80,15 @@ export function durationStats(values: (number | undefined)[]): { p50?: number; m
   return { p50, max: xs[xs.length - 1] };
 }
 
+
+/**
+ * The env's network as a calm label: "no network", "internet", "internet + host :5432",
+ * "host ports :5432 only" (host ports are reached at host.lambda.internal).
+ */
+export function networkLabel(n: { mode: string; hostPorts: number[] }): string {
+  const ports = n.hostPorts.map((p) => `:${p}`).join(' ');
+  if (n.mode === 'none') return 'no network';
+  if (n.mode === 'internet') return ports ? `internet + host ${ports}` : 'internet';
+  if (n.mode === 'host-ports') return `host ports ${ports} only`;
+  return n.mode;
+}
