@@ -10,6 +10,7 @@ import { formatEnv, parseEnv } from './envVars.js';
 import { formatBytes, formatTime } from './format.js';
 import { useFunctionDetail } from './useFunctionDetail.js';
 import { handlerError, memoryError, storageError, timeoutError } from './validate.js';
+import { OutboundSettings } from './OutboundSettings.js';
 import { VersionsAndAliases } from './VersionsAndAliases.js';
 import './config.css';
 
@@ -160,6 +161,8 @@ export function ConfigTab({ functionName }: { functionName: string }) {
           {!dirty && <span className="config-note faint">No unsaved changes</span>}
         </div>
       </form>
+
+      <OutboundSettings detail={detail} />
 
       <section className="config-section">
         <h3 className="config-heading">Code</h3>
