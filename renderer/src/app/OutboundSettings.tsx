@@ -23,7 +23,10 @@ function learnDefaults(o: OutboundView): void {
 const defaultLabel = (value: string | undefined) => (value ? `Default (workbench: ${value})` : "Default (the workbench's)");
 
 export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
-  const outbound = detail.outbound;
+  // What the save answered, shown until the detail catches up (the functions stream brings it).
+  const [saved, setSaved] = useState<{ outbound: OutboundView; revision: string; before: string }>();
+  const outbound = saved && saved.before === detail.revisionId && saved.revision !== detail.revisionId ? saved.outbound : detail.outbound;
+  const revisionId = outbound === detail.outbound ? detail.revisionId : saved!.revision;
   learnDefaults(outbound);
   // `base` and `revision` are what the form was filled from; they move only while it has no edits.
   const [edit, setEdit] = useState<{ form: OutboundForm; base: OutboundForm; revision: string }>();
@@ -33,15 +36,16 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
   useEffect(() => {
     const fresh = outboundFormOf(outbound);
     setEdit((cur) => {
-      if (!cur || sameOutbound(cur.form, cur.base)) return { form: fresh, base: fresh, revision: detail.revisionId };
+      if (!cur || sameOutbound(cur.form, cur.base)) return { form: fresh, base: fresh, revision: revisionId };
       // Edits pending: a change elsewhere that left these settings as they were (the General
       // form's save) moves the revision on; a change to them keeps it, so Save reports the conflict.
-      return sameOutbound(cur.base, fresh) ? { ...cur, revision: detail.revisionId } : cur;
+      return sameOutbound(cur.base, fresh) ? { ...cur, revision: revisionId } : cur;
     });
-  }, [outbound, detail.revisionId]);
+  }, [outbound, revisionId]);
   useEffect(() => {
     setEdit(undefined);
     setFailure(undefined);
+    setSaved(undefined);
   }, [detail.name]);
 
   const form = edit?.form ?? outboundFormOf(outbound);
@@ -53,7 +57,7 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
   const set = (k: keyof OutboundForm) => (e: { target: { value: string } }) => setEdit((cur) => cur && { ...cur, form: { ...cur.form, [k]: e.target.value } });
   const reset = () => {
     const fresh = outboundFormOf(outbound);
-    setEdit({ form: fresh, base: fresh, revision: detail.revisionId });
+    setEdit({ form: fresh, base: fresh, revision: revisionId });
     setFailure(undefined);
   };
 
@@ -68,6 +72,7 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
       }
       const updated = await call('functions.updateConfig', { name: detail.name, expectedRevisionId: revision, ...outboundParams(form, base) });
       const fresh = outboundFormOf(updated.outbound);
+      setSaved({ outbound: updated.outbound, revision: updated.revisionId, before: detail.revisionId });
       setEdit({ form: fresh, base: fresh, revision: updated.revisionId });
       toast.success(`Saved the network and credentials of ${detail.name}`, 'The next invoke starts a new environment.');
     } catch (e) {
