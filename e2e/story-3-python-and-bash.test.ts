@@ -53,8 +53,8 @@ story('Story 3: a Python function and a provided.al2023 bash function', ({ wb, s
     expect(facts.status).toBe('200');
     expect(facts.functionError).toBeFalsy();
     expect(facts.cold).toBe(true);
-    // The template's bootstrap answers through the Runtime API; whatever it says, it is JSON text.
-    expect(await card.text('result-response')).not.toBe('');
+    // The template's bash handler gets the event as $1 and prints the response; it counts its invocations.
+    expect(await card.response()).toMatchObject({ invocations: 1, event: { hello: 'bash' } });
     expect(await card.logs()).toContain(`REPORT RequestId: ${facts.requestId}`);
     await shoot(win.page, shotName('bash-card'));
   });
