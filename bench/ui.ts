@@ -24,7 +24,7 @@ import { hasChromium, launchChromium } from '../test/helpers/browser.js';
 import { createFunction } from '../test/helpers/lambda.js';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { TEST_CREDENTIALS } from '../test/helpers/signed-fetch.js';
-import { ensureRendererBuilt, removeDataDir, REPO, startServe } from '../e2e/harness.js';
+import { ensureRendererReady, removeDataDir, REPO, startServe } from '../e2e/harness.js';
 import { WorkbenchWindow } from '../e2e/pages/window.js';
 
 export type Emit = (figure: string, values: Record<string, unknown>) => void;
@@ -44,8 +44,8 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-export function bundleSize(emit: Emit): void {
-  ensureRendererBuilt();
+export async function bundleSize(emit: Emit): Promise<void> {
+  await ensureRendererReady();
   const root = join(REPO, 'dist', 'renderer');
   const all = files(root);
   const size = (f: string) => statSync(f).size;
@@ -153,7 +153,7 @@ async function wsEcho(page: Page, n: number): Promise<number[]> {
 }
 
 export async function uiBench(emit: Emit): Promise<void> {
-  bundleSize(emit);
+  await bundleSize(emit);
   if (!hasChromium) {
     emit('ui_skipped', { reason: 'Debian\'s Chromium (/usr/bin/chromium) is not installed' });
     return;

@@ -26,17 +26,33 @@ process.on('exit', () => {
  * sources (built beside and swapped in, so a running server never sees half a build), so a spec
  * never tests a stale window without saying so.
  */
-export function ensureRendererBuilt(): void {
+export async function ensureRendererReady(): Promise<void> {
   const t0 = performance.now();
-  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), 'renderer'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Asynchronously: a build takes minutes on a busy machine, and a test worker whose event loop is
+  // blocked that long loses its link to vitest ("Timeout calling onTaskUpdate").
+  await runScript(['scripts/build.mjs', 'renderer']);
   if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error('E2E_RENDERER_BUILD: the renderer does not build and dist/renderer is missing (see the [build] lines above)');
   const ms = performance.now() - t0;
   if (ms > 2000) process.stderr.write(`[e2e] renderer ready after ${Math.round(ms)} ms\n`);
 }
 
+/** ensureRendererReady, blocking (for a caller outside a test worker, or one that accepts the block). */
+export function ensureRendererBuilt(): void {
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), 'renderer'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error('E2E_RENDERER_BUILD: the renderer does not build and dist/renderer is missing (see the [build] lines above)');
+}
+
 /** The Electron shell (dist/electron: main process and preload), built as npm start builds it. */
-export function buildElectronShell(): void {
-  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), 'electron'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+export async function buildElectronShell(): Promise<void> {
+  await runScript(['scripts/build.mjs', 'electron']);
+}
+
+function runScript(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`E2E_BUILD: node ${args.join(' ')} exited with ${code}`))));
+  });
 }
 
 /** A TCP port that was free a moment ago (the server binds it right after). */
@@ -75,7 +91,7 @@ export interface ServeProcess {
 }
 
 export async function startServe(opts: ServeOptions = {}): Promise<ServeProcess> {
-  if (opts.build !== false) ensureRendererBuilt();
+  if (opts.build !== false) await ensureRendererReady();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lwb-e2e-'));
   const t0 = performance.now();
   const port = opts.port ?? (await freePort());

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type Browser, type BrowserContext, type ElectronApplication, type Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../test/helpers/browser.js';
-import { buildElectronShell, ensureRendererBuilt, PageWatch, removeDataDir, REPO, startServe, type ServeProcess } from './harness.js';
+import { buildElectronShell, ensureRendererReady, PageWatch, removeDataDir, REPO, startServe, type ServeProcess } from './harness.js';
 
 /** The window, whichever launcher opened it, and the workbench behind it. */
 export interface Workbench {
@@ -119,8 +119,8 @@ let shellBuilt = false;
 
 async function launchElectron(userData: string): Promise<{ app: ElectronApplication; apiUrl: string; page: Page }> {
   if (!shellBuilt) {
-    ensureRendererBuilt();
-    buildElectronShell();
+    await ensureRendererReady();
+    await buildElectronShell();
     shellBuilt = true;
   }
   const app = await _electron.launch({
