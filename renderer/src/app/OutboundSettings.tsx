@@ -29,24 +29,28 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
   const revisionId = outbound === detail.outbound ? detail.revisionId : saved!.revision;
   learnDefaults(outbound);
   // `base` and `revision` are what the form was filled from; they move only while it has no edits.
-  const [edit, setEdit] = useState<{ form: OutboundForm; base: OutboundForm; revision: string }>();
+  const [editing, setEdit] = useState<{ name: string; form: OutboundForm; base: OutboundForm; revision: string }>();
+  // Another function's edits never show under this one (the section stays mounted when the selection changes).
+  const edit = editing?.name === detail.name ? editing : undefined;
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<unknown>();
 
   useEffect(() => {
     const fresh = outboundFormOf(outbound);
     setEdit((cur) => {
-      if (!cur || sameOutbound(cur.form, cur.base)) return { form: fresh, base: fresh, revision: revisionId };
+      if (!cur || cur.name !== detail.name || sameOutbound(cur.form, cur.base)) return { name: detail.name, form: fresh, base: fresh, revision: revisionId };
       // Edits pending: a change elsewhere that left these settings as they were (the General
       // form's save) moves the revision on; a change to them keeps it, so Save reports the conflict.
       return sameOutbound(cur.base, fresh) ? { ...cur, revision: revisionId } : cur;
     });
-  }, [outbound, revisionId]);
-  useEffect(() => {
-    setEdit(undefined);
-    setFailure(undefined);
-    setSaved(undefined);
-  }, [detail.name]);
+  }, [outbound, revisionId, detail.name]);
+  useEffect(
+    () => () => {
+      setFailure(undefined);
+      setSaved(undefined);
+    },
+    [detail.name],
+  );
 
   const form = edit?.form ?? outboundFormOf(outbound);
   const base = edit?.base ?? form;
@@ -54,10 +58,10 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
   const dirty = !sameOutbound(form, base);
   const invalid = Object.values(errors).some(Boolean);
   const outdated = dirty && !sameOutbound(base, outboundFormOf(outbound));
-  const set = (k: keyof OutboundForm) => (e: { target: { value: string } }) => setEdit((cur) => cur && { ...cur, form: { ...cur.form, [k]: e.target.value } });
+  const set = (k: keyof OutboundForm) => (e: { target: { value: string } }) => setEdit((cur) => cur && cur.name === detail.name ? { ...cur, form: { ...cur.form, [k]: e.target.value } } : cur);
   const reset = () => {
     const fresh = outboundFormOf(outbound);
-    setEdit({ form: fresh, base: fresh, revision: revisionId });
+    setEdit({ name: detail.name, form: fresh, base: fresh, revision: revisionId });
     setFailure(undefined);
   };
 
@@ -73,7 +77,7 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
       const updated = await call('functions.updateConfig', { name: detail.name, expectedRevisionId: revision, ...outboundParams(form, base) });
       const fresh = outboundFormOf(updated.outbound);
       setSaved({ outbound: updated.outbound, revision: updated.revisionId, before: detail.revisionId });
-      setEdit({ form: fresh, base: fresh, revision: updated.revisionId });
+      setEdit({ name: detail.name, form: fresh, base: fresh, revision: updated.revisionId });
       toast.success(`Saved the network and credentials of ${detail.name}`, 'The next invoke starts a new environment.');
     } catch (e) {
       setFailure(e);

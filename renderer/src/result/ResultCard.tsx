@@ -60,11 +60,11 @@ export function ResultCard({ result: r }: { result: InvocationResult }) {
 
       <dl className="rc-facts">
         <dt>Env</dt>
-        <dd>
+        <dd className="rc-env">
           <span className="rc-mono" data-testid="result-env" title={r.envId ?? 'no env (not run)'}>
             {shortId(r.envId)}
           </span>
-          {r.cold ? <span className="rc-muted"> · created for {coldCauseLabel(r.coldCause)}</span> : r.cold === false ? <span className="rc-muted"> · reused</span> : null}
+          {r.cold ? <span className="rc-muted">· created for {coldCauseLabel(r.coldCause)}</span> : r.cold === false ? <span className="rc-muted">· reused</span> : null}
           {r.network ? (
             <span className="rc-net" data-testid="result-network" data-mode={r.network.mode} title={networkTitle(r.network)}>
               {networkLabel(r.network)}
