@@ -112,7 +112,7 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
           value={form.hostPorts}
           onChange={set('hostPorts')}
           error={errors.hostPorts}
-          hint="TCP ports of this machine, reached at host.lambda.internal; empty: the workbench's"
+          hint="This machine's TCP ports, at host.lambda.internal; empty: the workbench's"
           placeholder="5432, 4566"
           inputMode="numeric"
           mono
