@@ -171,10 +171,12 @@ export function OutboundSettings({ detail }: { detail: FunctionDetail }) {
           reason={endpointVars.length ? undefined : "AWS SDKs in the function call AWS's own endpoints"}
         />
         {outbound.vpc && (
-          <p className="outbound-vpc span-3" data-testid="outbound-vpc">
+          <p className="outbound-effective span-3" data-testid="outbound-vpc">
             <span className="outbound-applies">VPC</span>
-            <span className="mono">{outbound.vpc.subnetIds.join(', ') || 'no subnets'}</span>
-            <span className="faint">— kept as on AWS; without host ports or Internet set here it means no network</span>
+            <span className="outbound-what">
+              <span className="outbound-value">{outbound.vpc.subnetIds.join(', ') || 'no subnets'}</span>
+              <span className="outbound-reason"> — kept as on AWS; without Internet or host ports set here it means no network</span>
+            </span>
           </p>
         )}
       </div>
@@ -205,8 +207,10 @@ function Effective({ testId, value, reason }: { testId: string; value: ReactNode
   return (
     <p className="outbound-effective span-3" data-testid={testId}>
       <span className="outbound-applies">Applies</span>
-      <span className="outbound-value">{value}</span>
-      {reason ? <span className="outbound-reason">— {reason}</span> : null}
+      <span className="outbound-what">
+        <span className="outbound-value">{value}</span>
+        {reason ? <span className="outbound-reason"> — {reason}</span> : null}
+      </span>
     </p>
   );
 }
