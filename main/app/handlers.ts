@@ -55,7 +55,7 @@ export function createHandlers(engine: Engine, ctx: HostContext): ContractHandle
         // The REST API's workbench fields, so both take the same path (and the same checks).
         ...(p.network !== undefined ? { WorkbenchNetwork: p.network === null ? null : { ...(p.network.mode !== undefined ? { Mode: p.network.mode ?? 'default' } : {}), ...(p.network.hostPorts ? { HostPorts: p.network.hostPorts } : {}) } } : {}),
         ...(p.credentials !== undefined ? { WorkbenchCredentials: p.credentials === null ? null : { Source: p.credentials.source } } : {}),
-        ...(p.endpoints !== undefined ? { WorkbenchEndpoints: p.endpoints === null ? null : { ...(p.endpoints.url ? { Url: p.endpoints.url } : {}), ...(p.endpoints.services ? { Services: p.endpoints.services } : {}) } } : {}),
+        ...(p.endpoints !== undefined ? { WorkbenchEndpoints: p.endpoints === null ? null : { ...(p.endpoints.url !== undefined ? { Url: p.endpoints.url } : {}), ...(p.endpoints.services ? { Services: p.endpoints.services } : {}) } } : {}),
         ...(p.vpcConfig !== undefined ? { VpcConfig: p.vpcConfig === null ? null : { SubnetIds: p.vpcConfig.subnetIds, SecurityGroupIds: p.vpcConfig.securityGroupIds } } : {}),
       };
       return audited(engine, 'UpdateFunctionConfiguration', input, () => {
