@@ -11,7 +11,7 @@ const MODULE = join(REPO, 'main/engine/sandbox/host-commands.ts');
 /** Starts a Node process that imports host-commands.ts and runs `body` (with `hostCommand` in scope). */
 function nodeWith(body: string) {
   const script = `const { hostCommand } = await import(${JSON.stringify(MODULE)});\n${body}`;
-  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 const exited = (p: ReturnType<typeof spawn>, ms: number) =>
@@ -90,12 +90,36 @@ describe('host commands', () => {
     expect((await hostCommand('echo', ['again'])).stdout).toBe('again\n');
   });
 
+  it('a helper that dies fails what it was running, and the next command gets a new one', async () => {
+    const sleeping = hostCommand('sleep', ['30']);
+    await hostCommand('true', []);
+    const helpers = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('--max-old-space-size=64 -e'))
+      .map((l) => Number(l.trim().split(' ')[0]));
+    expect(helpers).toHaveLength(1);
+    process.kill(helpers[0]!, 'SIGKILL');
+    await expect(sleeping).rejects.toMatchObject({ code: 'HOST_COMMAND_UNAVAILABLE', message: 'sleep 30 did not complete: the host command helper exited (SIGKILL); try again' });
+    expect((await hostCommand('echo', ['after'])).stdout).toBe('after\n');
+  });
+
   it('does not keep an idle process alive', async () => {
     const p = nodeWith(`const r = await hostCommand('echo', ['done']); process.stdout.write(r.stdout);`);
     let out = '';
     p.stdout!.on('data', (d) => (out += d));
     expect(await exited(p, 30_000)).toBe(0);
     expect(out).toBe('done\n');
+  });
+
+  it('runs commands in this process when the helper cannot start (an Electron that will not run as Node)', async () => {
+    const p = nodeWith(`process.execPath = '/bin/false'; const r = await Promise.all([hostCommand('echo', ['one']), hostCommand('echo', ['two'])]); process.stdout.write(r.map((x) => x.stdout).join(''));`);
+    let out = '';
+    let err = '';
+    p.stdout!.on('data', (d) => (out += d));
+    p.stderr!.on('data', (d) => (err += d));
+    expect(await exited(p, 30_000)).toBe(0);
+    expect(out).toBe('one\ntwo\n');
+    expect(err).toContain('LWB_HOST_COMMANDS_IN_PROCESS');
   });
 
   it('goes, with what it runs, when its workbench is killed', async () => {

@@ -12,12 +12,15 @@
 // twice as fast. So a long-lived helper (this Node binary running HELPER
 // below) spawns the commands; the workbench only writes a line to a pipe.
 //
-// The helper is started on first use, restarted after a crash, and holds the
-// workbench's event loop open only while commands are pending: an idle
-// workbench exits as if it were not there. It exits, killing what it still
-// runs, when its stdin closes, so a workbench killed with SIGKILL does not
-// leave it (or a hung command) behind.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The helper is started on first use and gets commands once it says it is
+// ready; one that dies fails only what it was running, and the next command
+// starts another. It holds the workbench's event loop open only while
+// commands are pending: an idle workbench exits as if it were not there. It
+// exits, killing what it still runs, when its stdin closes, so a workbench
+// killed with SIGKILL does not leave it (or a hung command) behind. Where it
+// cannot start at all (an Electron whose RunAsNode fuse is off), commands run
+// in this process as before, with a warning.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface HostCommandOptions {
@@ -80,45 +83,58 @@ interface Reply {
 }
 
 /**
- * What the helper runs (CommonJS, no imports of ours: it must start in a plain
- * Node, or Electron as Node). One JSON request per line in, one reply per line out.
+ * Runs one request and calls `done` with its reply; the running child, to kill when the helper
+ * goes. Self-contained (execFile is passed in): the helper gets it as source text, and the
+ * in-process fallback calls it as it is.
+ */
+function execute(execFile: typeof import('node:child_process').execFile, q: Request, done: (r: Reply) => void): ChildProcess | undefined {
+  try {
+    const child = execFile(q.file, q.args, { cwd: q.cwd, timeout: q.timeoutMs, killSignal: 'SIGKILL', maxBuffer: q.maxBuffer, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const r: Reply = { id: q.id, code: 0, signal: null, stdout, stderr };
+      if (err) {
+        const code = (err as { code?: unknown }).code;
+        r.code = typeof code === 'number' ? code : null;
+        r.signal = err.signal || null;
+        // A string code: it did not run (ENOENT, EACCES) or its output passed maxBuffer.
+        if (typeof code === 'string') r.error = { code, message: err.message };
+        else r.timedOut = err.killed === true && err.signal === 'SIGKILL';
+      }
+      done(r);
+    });
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(q.input);
+    return child;
+  } catch (err) {
+    done({ id: q.id, code: null, signal: null, stdout: '', stderr: '', error: { code: (err as { code?: string }).code, message: (err as Error).message } });
+    return undefined;
+  }
+}
+
+/**
+ * What the helper runs (CommonJS, nothing of ours but `execute`: it must start in a plain Node,
+ * or Electron as Node). It says it is ready, then takes one JSON request per line and answers
+ * one reply per line.
  */
 const HELPER = `
 const { execFile } = require('node:child_process');
 const { createInterface } = require('node:readline');
 const restore = JSON.parse(process.argv[1] || '{}');
 for (const [k, v] of Object.entries(restore)) { if (v === null) delete process.env[k]; else process.env[k] = v; }
+const execute = ${execute.toString()};
 const running = new Set();
 const reply = (r) => process.stdout.write(JSON.stringify(r) + '\\n');
 createInterface({ input: process.stdin }).on('line', (line) => {
   let q;
   try { q = JSON.parse(line); } catch { return; }
-  let child;
-  try {
-    child = execFile(q.file, q.args, { cwd: q.cwd, timeout: q.timeoutMs, killSignal: 'SIGKILL', maxBuffer: q.maxBuffer, encoding: 'utf8' }, (err, stdout, stderr) => {
-      running.delete(child);
-      const r = { id: q.id, code: 0, signal: null, stdout, stderr };
-      if (err) {
-        r.code = typeof err.code === 'number' ? err.code : null;
-        r.signal = err.signal || null;
-        // A string code: it did not run (ENOENT, EACCES) or its output passed maxBuffer.
-        if (typeof err.code === 'string') r.error = { code: err.code, message: err.message };
-        else r.timedOut = err.killed === true && err.signal === 'SIGKILL';
-      }
-      reply(r);
-    });
-  } catch (err) {
-    return reply({ id: q.id, code: null, signal: null, stdout: '', stderr: '', error: { code: err.code, message: err.message } });
-  }
-  running.add(child);
-  child.stdin.on('error', () => {});
-  child.stdin.end(q.input);
+  const child = execute(execFile, q, (r) => { running.delete(child); reply(r); });
+  if (child) running.add(child);
 });
 // The workbench is gone (or closing): so are the commands it was waiting for.
 process.stdin.on('end', () => {
   for (const c of running) c.kill('SIGKILL');
   process.exit(0);
 });
+reply({ ready: true });
 `;
 
 interface Pending {
@@ -131,8 +147,13 @@ interface Pending {
 
 const describe = (file: string, args: string[]): string => [file, ...args].join(' ');
 
+/** How long a new helper may take to say it is ready (a Node start on a very busy machine). */
+const HELPER_START_MS = 30_000;
+
 class HostCommands {
-  private helper: ChildProcess | undefined;
+  private helper: { proc: ChildProcess; ready: boolean } | undefined;
+  /** The helper could not start here (e.g. an Electron that will not run as Node): commands run in this process. */
+  private direct = false;
   private readonly queued: Pending[] = [];
   private readonly running = new Map<number, Pending>();
   private nextId = 1;
@@ -155,9 +176,10 @@ class HostCommands {
 
   /** Stops the helper; pending commands fail. */
   async close(): Promise<void> {
-    const helper = this.helper;
+    const helper = this.helper?.proc;
     this.helper = undefined;
-    this.failAll('the workbench is closing');
+    this.fail([...this.running.values(), ...this.queued.splice(0)], 'the workbench is closing');
+    this.running.clear();
     if (!helper || helper.exitCode !== null || helper.signalCode !== null) return;
     const exited = new Promise<void>((r) => helper.once('exit', () => r()));
     helper.stdin?.end();
@@ -167,23 +189,25 @@ class HostCommands {
   }
 
   private pump(): void {
-    while (this.running.size < MAX_RUNNING && this.queued.length > 0) {
-      const helper = this.ensureHelper();
-      const p = this.queued.shift()!;
-      if (!helper) {
-        p.reject(new HostCommandError('HOST_COMMAND_UNAVAILABLE', p.request.file, `cannot run ${describe(p.request.file, p.request.args)}: the host command helper did not start`));
-        continue;
+    const helper = this.direct ? undefined : this.ensureHelper();
+    if (this.direct || helper?.ready) {
+      while (this.running.size < MAX_RUNNING && this.queued.length > 0) {
+        const p = this.queued.shift()!;
+        this.running.set(p.request.id, p);
+        if (this.direct) {
+          execute(execFile, p.request, (r) => this.settle(r));
+          continue;
+        }
+        // The helper kills the command at its timeout; this fires only if the helper itself hangs.
+        p.timer = setTimeout(() => this.settle({ id: p.request.id, code: null, signal: null, stdout: '', stderr: '', timedOut: true }), p.request.timeoutMs + 10_000);
+        p.timer.unref();
+        helper!.proc.stdin!.write(`${JSON.stringify(p.request)}\n`);
       }
-      this.running.set(p.request.id, p);
-      // The helper kills the command at its timeout; this fires only if the helper itself hangs.
-      p.timer = setTimeout(() => this.settle({ id: p.request.id, code: null, signal: null, stdout: '', stderr: '', timedOut: true }), p.request.timeoutMs + 10_000);
-      p.timer.unref();
-      helper.stdin!.write(`${JSON.stringify(p.request)}\n`);
     }
     this.holdLoop(this.running.size + this.queued.length > 0);
   }
 
-  private ensureHelper(): ChildProcess | undefined {
+  private ensureHelper(): { proc: ChildProcess; ready: boolean } | undefined {
     if (this.helper) return this.helper;
     // Electron's binary is Node only when told so; the helper then puts the environment back for its commands.
     const restore: Record<string, string | null> = {};
@@ -197,34 +221,58 @@ class HostCommands {
       restore.NODE_OPTIONS = env.NODE_OPTIONS;
       delete env.NODE_OPTIONS;
     }
-    let helper: ChildProcess;
+    let proc: ChildProcess;
     try {
-      helper = spawn(process.execPath, ['--max-old-space-size=64', '-e', HELPER, JSON.stringify(restore)], { stdio: ['pipe', 'pipe', 'inherit'], env });
-    } catch {
+      proc = spawn(process.execPath, ['--max-old-space-size=64', '-e', HELPER, JSON.stringify(restore)], { stdio: ['pipe', 'pipe', 'inherit'], env });
+    } catch (err) {
+      this.fallBack(`could not be started (${(err as Error).message})`);
       return undefined;
     }
+    const helper = { proc, ready: false };
     this.helper = helper;
-    helper.stdin!.on('error', () => {}); // a dead helper is reported by 'exit'
-    createInterface({ input: helper.stdout! }).on('line', (line) => {
+    const startTimer = setTimeout(() => proc.kill('SIGKILL'), HELPER_START_MS);
+    startTimer.unref();
+    proc.stdin!.on('error', () => {}); // a dead helper is reported by 'exit'
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      let r: Reply | { ready: true };
       try {
-        this.settle(JSON.parse(line) as Reply);
+        r = JSON.parse(line) as Reply | { ready: true };
       } catch {
-        /* not a reply */
+        return; // not a reply
       }
+      if ('ready' in r) {
+        clearTimeout(startTimer);
+        helper.ready = true;
+        this.pump();
+      } else this.settle(r);
     });
     const gone = (why: string) => {
+      clearTimeout(startTimer);
       if (this.helper !== helper) return;
       this.helper = undefined;
-      this.failAll(why);
+      if (!helper.ready) return this.fallBack(why); // nothing was sent to it
+      // What it was running may or may not have run: its callers decide. What waited goes to a new helper.
+      const lost = [...this.running.values()];
+      this.running.clear();
+      this.fail(lost, `the host command helper ${why}`);
+      this.pump();
     };
-    helper.once('error', (err) => gone(`the host command helper failed: ${err.message}`));
-    helper.once('exit', (code, signal) => gone(`the host command helper exited (${signal ?? code})`));
+    proc.once('error', (err) => gone(`failed: ${err.message}`));
+    proc.once('exit', (code, signal) => gone(`exited (${signal ?? code})`));
     return helper;
+  }
+
+  /** Commands run in this process from now on: correct, but each spawn stalls the event loop again. */
+  private fallBack(why: string): void {
+    if (this.direct) return;
+    this.direct = true;
+    process.emitWarning(`host commands run in the workbench's own process (each one stalls it briefly): their helper process ${why} before it was ready`, { code: 'LWB_HOST_COMMANDS_IN_PROCESS' });
+    this.pump();
   }
 
   /** Keeps the event loop alive while commands are pending, and only then. */
   private holdLoop(busy: boolean): void {
-    const h = this.helper;
+    const h = this.helper?.proc;
     if (!h) return;
     const handles = [h, h.stdin, h.stdout] as ({ ref?: () => void; unref?: () => void } | null)[];
     for (const x of handles) (busy ? x?.ref : x?.unref)?.call(x);
@@ -251,10 +299,8 @@ class HostCommands {
     this.pump();
   }
 
-  private failAll(why: string): void {
-    const all = [...this.running.values(), ...this.queued.splice(0)];
-    this.running.clear();
-    for (const p of all) {
+  private fail(pending: Pending[], why: string): void {
+    for (const p of pending) {
       clearTimeout(p.timer);
       p.reject(new HostCommandError('HOST_COMMAND_UNAVAILABLE', p.request.file, `${describe(p.request.file, p.request.args)} did not complete: ${why}; try again`));
     }
