@@ -31,5 +31,12 @@ story('Story 7: a batch of 5 at concurrency 5 runs in five envs', ({ wb, shotNam
     expect(envs.size, `env ids: ${results.map((r) => r.envId).join(', ')}`).toBe(5);
     expect(results.every((r) => r.cold === 'true')).toBe(true);
     await shootBothThemes(win.page, shotName('batch'));
+
+    // Each of the five is a card of its own in the history, and the cards name the same five envs.
+    const ids = await win.inspector.historyIds();
+    expect(ids).toHaveLength(5);
+    const cardEnvs = new Set<string | null>();
+    for (const id of ids) cardEnvs.add((await (await win.inspector.focusHistory(id)).facts()).envId);
+    expect([...cardEnvs].sort()).toEqual([...envs].sort());
   });
 });
