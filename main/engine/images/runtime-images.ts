@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { listRuntimes, type RuntimeSpec } from '../runtimes.js';
-import { REPO_ROOT, materialize, planHash, planRootfs } from './rootfs.js';
+import { REPO_ROOT, materializeAsync, planHash, planRootfsAsync } from './rootfs.js';
 import { cacheRoot, ensureNodeBinary } from './node-dist.js';
 
 const execFileP = promisify(execFile);
@@ -164,7 +164,8 @@ export class RuntimeImages {
       this.setState({ runtime: runtime.id, state: 'building', progress: `[image] ${runtime.id}: ${m}` });
     };
     const node = runtime.family === 'nodejs' ? await ensureNodeBinary(runtime.nodeMajor!, say) : undefined;
-    const plan = planRootfs(runtime, node);
+    // ldd and copies run off the server's thread (rootfs.ts): the first invoke of a runtime no longer stalls every other request.
+    const plan = await planRootfsAsync(runtime, node);
     const tag = imageTag(runtime, planHash(plan, initSources()));
     if (await this.exists(tag)) return tag;
 
@@ -178,7 +179,7 @@ export class RuntimeImages {
     const dir = mkdtempSync(join(this.cacheDir, `rootfs-${runtime.id}-`));
     try {
       say('assembling the root filesystem');
-      materialize(plan, dir, init);
+      await materializeAsync(plan, dir, init);
       say(`importing into Docker as ${tag}`);
       await this.importDir(dir, tag, say);
     } finally {

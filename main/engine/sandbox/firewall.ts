@@ -20,8 +20,9 @@
 // isolation forbids fails at once with ECONNREFUSED (TCP) instead of waiting
 // for its timeout. Rules go in through `iptables-restore --noflush`, one
 // process per change, with the same iptables (nft or legacy) Docker uses.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostCommand } from './host-commands.js';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -56,18 +57,13 @@ const REJECT_ANY = ['-j', 'REJECT', '--reject-with', 'icmp-port-unreachable'];
 async function restore(lines: string[]): Promise<void> {
   if (lines.length === 0) return;
   const input = `*filter\n${lines.join('\n')}\nCOMMIT\n`;
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(tool('iptables-restore'), ['-w', '5', '--noflush'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`iptables-restore failed (${code}): ${err.trim()}`))));
-    p.stdin.end(input);
-  });
+  // Through the host command helper: an env's rules go in as it is taken, so a burst would otherwise
+  // fork from the server's thread once per env (host-commands.ts says what that costs).
+  await hostCommand(tool('iptables-restore'), ['-w', '5', '--noflush'], { input, timeoutMs: 30_000 });
 }
 
 async function listRules(): Promise<string[]> {
-  const { stdout } = await run(tool('iptables'), ['-w', '5', '-S'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await hostCommand(tool('iptables'), ['-w', '5', '-S'], { maxBuffer: 64 * 1024 * 1024, timeoutMs: 30_000 });
   return stdout.split('\n').filter(Boolean);
 }
 
