@@ -397,10 +397,28 @@ function invokeOn(port: number, fn: string, headers: Record<string, string>, age
   });
 }
 
+/** BENCH_ONLY=burst,ui (comma list of warm, cold, burst, ui) runs those sections alone; all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'warm,cold,burst,ui').split(',').map((s) => s.trim()));
+
 async function main(): Promise<void> {
   const python = `python${execFileSync('/usr/bin/python3', ['-c', 'import sys;print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim()}`;
   emit('machine', { cpus: (await import('node:os')).cpus().length, node: process.version, docker: (await docker.version()).Version });
 
+  if (ONLY.has('warm')) await warmSections();
+  if (ONLY.has('cold')) {
+    await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, true);
+    await coldStarts(python, 'app.handler', HELLO_PY, true);
+    await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, false);
+  }
+  if (ONLY.has('burst')) {
+    await burst(100, false);
+    await burst(300, true);
+  }
+  // The window: first paint, its own overhead on a warm invoke, the bundle (bench/ui.ts).
+  if (ONLY.has('ui')) await uiBench(emit);
+}
+
+async function warmSections(): Promise<void> {
   const server = await startServer();
   try {
     await createFunction(server.client(), {
@@ -420,13 +438,6 @@ async function main(): Promise<void> {
     await server.stop();
     removeDir(server.dataDir);
   }
-  await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, true);
-  await coldStarts(python, 'app.handler', HELLO_PY, true);
-  await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, false);
-  await burst(100, false);
-  await burst(300, true);
-  // The window: first paint, its own overhead on a warm invoke, the bundle (bench/ui.ts).
-  await uiBench(emit);
 }
 
 main().catch((err) => {
