@@ -8,6 +8,14 @@ import { useUi } from '../stores/ui.js';
 
 const TONE: Record<string, string> = { idle: 'warm', frozen: 'frozen', invoking: 'busy', starting: 'starting', initializing: 'starting' };
 
+/** What the env may reach, short enough for a column (the tooltip says it whole). */
+function networkLabel(n: EnvSummary['network']): { short: string; long: string } {
+  if (!n || n.mode === 'none') return { short: 'no net', long: 'no network (only lo)' };
+  const ports = n.hostPorts.length ? ` :${n.hostPorts.join(', :')}` : '';
+  if (n.mode === 'host-ports') return { short: 'host', long: `host ports${ports} only` };
+  return { short: ports ? 'net+host' : 'net', long: `internet${ports ? ` + host${ports}` : ''}` };
+}
+
 export function EnvironmentsView() {
   const [envs, setEnvs] = useState<EnvSummary[]>([]);
   const [error, setError] = useState<ContractError>();
@@ -48,14 +56,18 @@ export function EnvironmentsView() {
         </EmptyState>
       ) : (
         <div className="fn-list" role="list">
-          {envs.map((e) => (
-            <div key={e.id} role="listitem" className="fn-row env-row" data-testid="env-row" data-env-id={e.id} data-state={e.state} title={`${e.id}\n${e.functionName}:${e.version} · ${e.state}\n${e.logStream}`} onClick={() => useUi.getState().select(e.functionName)}>
+          {envs.map((e) => {
+            const net = networkLabel(e.network);
+            return (
+            <div key={e.id} role="listitem" className="fn-row env-row" data-testid="env-row" data-env-id={e.id} data-state={e.state} data-network={e.network?.mode ?? 'none'} title={`${e.id}\n${e.functionName}:${e.version} · ${e.state}\nnetwork: ${net.long}\n${e.logStream}`} onClick={() => useUi.getState().select(e.functionName)}>
               <span className={`env-state env-${TONE[e.state] ?? 'gone'}`} />
               <span className="fn-name mono">{e.id.slice(0, 10)}</span>
               <span className="env-fn">{e.functionName}</span>
+              <span className="env-net mono" data-testid="env-network">{net.short}</span>
               <span className="env-st mono">{e.state}</span>
             </div>
-          ))}
+            );
+          })}
         </div>
       )}
       <p className="side-footnote">Env details, <code>/tmp</code> and kill arrive with the next release.</p>
