@@ -450,6 +450,20 @@ function awsErrorShape(reply: Reply): boolean {
   }
 }
 
+/**
+ * The window's own paths (`/`, `/index.html`, `/assets/*`, `/_ui/*`) answer refusals as the window's
+ * pages (HTML with a title saying what to do), and a refused upgrade elsewhere names its code; the
+ * Lambda API's paths keep AWS's shape.
+ */
+function windowErrorShape(firstLine: string, reply: Reply): boolean {
+  const target = firstLine.split(' ')[1] ?? '';
+  const path = target.split(/[?#]/)[0] ?? '';
+  const body = reply.body.toString('utf8');
+  const uiPath = path === '/' || path === '/index.html' || path.startsWith('/assets/') || path.startsWith('/_ui/');
+  if (uiPath && /<title>[^<]+<\/title>/.test(body)) return true;
+  return /^[A-Z][A-Za-z]+: \S/.test(body);
+}
+
 // ---- named cases: the ones issue 8 reported -----------------------------------------------------
 
 function request(port: number, method: string, path: string, extra = ''): Promise<Reply> {
@@ -514,7 +528,7 @@ describe('HTTP API fuzz', () => {
         else if (reply.status === 0) {
           unanswered++;
           if (!c.truncated) failures.push(`${what}: connection closed without an answer`);
-        } else if (reply.status >= 400 && reply.status !== 417 && !c.head && !awsErrorShape(reply)) {
+        } else if (reply.status >= 400 && reply.status !== 417 && !c.head && !awsErrorShape(reply) && !windowErrorShape(c.bytes.subarray(0, 2048).toString('latin1').split('\r\n')[0]!, reply)) {
           shapeless++;
           failures.push(`${what}: ${reply.status} without AWS's error shape: ${reply.body.subarray(0, 200).toString()}`);
         }
