@@ -10,41 +10,10 @@ import type { Engine } from '../engine.js';
 import { LambdaError } from '../errors.js';
 import type { FunctionVersion, InvokeOutcome, InvokeReport } from '../data/model.js';
 import { isolationHint } from '../control/network-hint.js';
-import type { EngineEvent } from '../telemetry/events.js';
 
 /** The log lines a result carries at most (the newest kept; platform lines always). */
 export const MAX_LOG_LINES = 1000;
 export const MAX_LOG_BYTES = 256 * 1024;
-/** How many envs' start causes are remembered (an outcome is read at once, so a few suffice). */
-const CAUSES_KEPT = 4096;
-
-/**
- * Why each env last started its runtime (its creation cause: first-invoke, scale-out,
- * after-code-change, …; or after-crash and the like for a re-init), from the engine's
- * env.state events, for outcomes that do not say it themselves.
- */
-export class StartCauses {
-  private readonly causes = new Map<string, string>();
-  private readonly onEvent = (e: EngineEvent) => {
-    if (e.kind !== 'env.state' || (e.to !== 'initializing' && e.from !== null)) return;
-    this.causes.delete(e.envId);
-    this.causes.set(e.envId, e.cause);
-    if (this.causes.size > CAUSES_KEPT) this.causes.delete(this.causes.keys().next().value!);
-  };
-
-  constructor(private readonly engine: Engine) {
-    engine.events.on('event', this.onEvent);
-  }
-
-  of(envId: string): string | undefined {
-    return this.causes.get(envId);
-  }
-
-  close(): void {
-    this.engine.events.off('event', this.onEvent);
-  }
-}
-
 /** REPORT's figures from the invocation's log block: Lambda's text line or the JSON platform.report record. */
 export function parseReport(log: string, requestId: string): InvokeReport | undefined {
   for (const line of log.split('\n')) {
@@ -180,11 +149,7 @@ function networkOf(net: FunctionVersion['network'], error: Partial<InvocationRes
 }
 
 export class Invocations {
-  readonly causes: StartCauses;
-
-  constructor(private readonly engine: Engine) {
-    this.causes = new StartCauses(engine);
-  }
+  constructor(private readonly engine: Engine) {}
 
   private memoryOf(functionName: string, executedVersion: string): number {
     const { record } = this.engine.functions.resolve(functionName);
@@ -215,7 +180,8 @@ export class Invocations {
     const log = out.log ?? logBlockFromStreams(this.engine, p.name, out.envId, out.requestId) ?? '';
     const report = out.report ?? parseReport(log, out.requestId);
     const response = out.payload.toString('utf8');
-    const coldCause = out.coldStart ? (out.coldCause ?? this.causes.of(out.envId)) : undefined;
+    // The env says why it started the runtime for this invocation (environment.ts startRuntime).
+    const coldCause = out.coldStart ? out.coldCause : undefined;
     const error: Partial<InvocationResult> = {};
     if (out.functionError) {
       Object.assign(error, { functionError: out.functionError }, parseErrorPayload(response));
