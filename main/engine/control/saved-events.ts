@@ -3,6 +3,7 @@
 // JSON document so they can live beside the code.
 import type { Db } from '../store/database.js';
 import { LambdaError, invalidParameter, notFound } from '../errors.js';
+import type { SavedEventView as SavedEvent, SavedEventsDocument } from '../../contract/results.js';
 
 export const SAVED_EVENTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS saved_events (
@@ -14,19 +15,8 @@ CREATE TABLE IF NOT EXISTS saved_events (
   PRIMARY KEY (function_name, name)
 );`;
 
-export interface SavedEvent {
-  functionName: string;
-  name: string;
-  event: unknown;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SavedEventsDocument {
-  format: 'lambda-workbench/saved-events';
-  version: 1;
-  events: { functionName: string; name: string; event: unknown }[];
-}
+// The shapes the window's contract publishes: one definition for the REST routes, the CLI and the window.
+export type { SavedEventView as SavedEvent, SavedEventsDocument } from '../../contract/results.js';
 
 const NAME_RE = /^[A-Za-z0-9._-]{1,100}$/;
 const MAX_EVENT_BYTES = 6 * 1024 * 1024;
