@@ -30,11 +30,21 @@ const escapeReport = join(ROOT, '.lwb', 'escape-report.md');
 for (const stale of [join(ROOT, '.lwb', 'escape'), escapeReport, join(ROOT, '.lwb', 'escape-report.json')]) rmSync(stale, { recursive: true, force: true });
 const code = step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)]);
 
+// The escape suite's report goes into the log first (CI shows each attack and what was observed); the
+// summary and the names of failed tests come last, so the tail of a CI log always says what failed.
+if (existsSync(escapeReport)) process.stdout.write(`\n${readFileSync(escapeReport, 'utf8')}\n`);
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  const failed = [];
+  for (const file of r.testResults ?? []) {
+    const rel = String(file.name ?? '').replace(ROOT + '/', '');
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of tests) failed.push(`FAILED ${rel} > ${t.fullName ?? t.title}\n    ${String((t.failureMessages ?? [])[0] ?? '').split('\n').slice(0, 3).join('\n    ')}`);
+    // A file that failed outside any test (an import error, a hook) has no failed assertion to name.
+    if (file.status === 'failed' && tests.length === 0) failed.push(`FAILED ${rel} (outside a test)\n    ${String(file.message ?? '').split('\n').slice(0, 3).join('\n    ')}`);
+  }
+  if (failed.length) process.stdout.write(`\n${failed.join('\n')}\n`);
   process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 }
-// The escape suite's report goes into the log (CI shows each attack and what was observed).
-if (existsSync(escapeReport)) process.stdout.write(`\n${readFileSync(escapeReport, 'utf8')}\n`);
 process.exit(code);
