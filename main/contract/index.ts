@@ -9,12 +9,13 @@ import type { Stream, StreamFrame } from './streams.js';
 export * from './methods.js';
 export * from './results.js';
 export * from './streams.js';
+export * from './telemetry.js';
 
 /** What the window calls. Exposed as-is on window.workbench by the preload. */
 export interface WorkbenchApi {
   request<M extends Method>(method: M, params: ParamsOf<M>): Promise<Result<ResultOf<M>>>;
   /** Follows a stream; returns the function that stops following it. */
-  subscribe<S extends Stream>(stream: S, onFrame: (frame: StreamFrame<S>) => void): () => void;
+  subscribe<S extends Stream>(stream: S, onFrame: (frame: StreamFrame<S>) => void, opts?: { from?: number }): () => void;
 }
 
 /** What main implements, once, for every transport. A missing or mistyped method fails the type check. */
@@ -30,11 +31,14 @@ export interface StreamSource {
 // The serve-mode WebSocket's frames (JSON text). IPC carries the same shapes.
 export type ClientMessage =
   | { t: 'req'; id: number; method: string; params: unknown }
-  | { t: 'sub'; stream: string }
+  /** `from`: (telemetry) resume after this sequence number. */
+  | { t: 'sub'; stream: string; from?: number }
   | { t: 'unsub'; stream: string };
 
 export type ServerMessage =
   | { t: 'res'; id: number; result: Result<unknown> }
-  | { t: 'ev'; frame: StreamFrame };
+  | { t: 'ev'; frame: StreamFrame }
+  /** Several frames at once (the telemetry bus delivers in batches). */
+  | { t: 'evs'; frames: StreamFrame[] };
 
 export { IPC_REQUEST, IPC_SUBSCRIBE, IPC_FRAME, WS_PATH } from './wire.js';

@@ -17,6 +17,7 @@ import type {
   SavedEventView,
   SavedEventsDocument,
 } from './results.js';
+import type { EnvRecord, EnvStateChange, InvocationDetail, InvocationRecord, LogLine, MetricsView, Page, TmpChange, TmpFile, TmpView } from './telemetry.js';
 
 const fnName = z.string().min(1).max(170);
 const codePath = z
@@ -26,6 +27,14 @@ const codePath = z
   .refine((p) => !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'a relative path without ".", ".." or empty segments');
 const envVars = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/), z.string().max(4096));
 const eventName = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/);
+const envId = z.string().regex(/^[0-9a-f]{16}$/, "an env id (16 hex digits)");
+/** A path inside an env's /tmp, relative to it: no '.', '..' or empty segments (the init lists paths that way). */
+const tmpPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.startsWith('/') && !p.includes('\0') && !p.split('/').some((s) => s === '..' || s === '.' || s === ''), 'a path relative to /tmp without ".", ".." or empty segments');
+const epochMs = z.number().finite().min(0);
 const templateId = z.enum(['nodejs-esm', 'nodejs-cjs', 'typescript', 'python', 'provided-bash']);
 
 export const codeOp = z.discriminatedUnion('op', [
@@ -95,6 +104,32 @@ export const methodParams = {
     source: z.enum(['ui', 'batch']).default('ui'),
   }),
   'envs.list': z.object({ name: fnName.optional() }),
+  /** Invocation records, newest first (a function's, an env's, or all), within [since, until). */
+  'telemetry.invocations': z.object({ name: fnName.optional(), envId: envId.optional(), since: epochMs.optional(), until: epochMs.optional(), limit: z.number().int().min(1).max(20_000).default(2000) }),
+  'telemetry.invocation': z.object({ requestId: z.string().min(1).max(64) }),
+  /** Log lines in order: the newest `limit` (before `beforeId` if given), or those after `afterId`. */
+  'telemetry.logs': z.object({
+    name: fnName,
+    envId: envId.optional(),
+    requestId: z.string().max(64).optional(),
+    beforeId: z.number().int().min(0).optional(),
+    afterId: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(200_000).default(5000),
+  }),
+  'telemetry.envs': z.object({ name: fnName.optional(), includeGone: z.boolean().default(true), limit: z.number().int().min(1).max(5000).default(1000) }),
+  'telemetry.envStates': z.object({ name: fnName.optional(), since: epochMs.optional(), limit: z.number().int().min(1).max(200_000).default(50_000) }),
+  'telemetry.metrics': z.object({ name: fnName, from: epochMs, to: epochMs, bucketMs: z.number().int().min(1000).max(86_400_000) }),
+  /** Shuts one env down; its function's next invoke that needs a new env is cold with the cause "forced". */
+  'envs.kill': z.object({ envId }),
+  'envs.killAll': z.object({ name: fnName }),
+  /** Starts `count` envs that run INIT now and wait idle (on-demand, cause "prewarm"). */
+  'envs.prewarm': z.object({ name: fnName, qualifier: z.string().max(128).optional(), count: z.number().int().min(1).max(50) }),
+  /** Every invoke in a new env (destroyed afterwards), for every function, until turned off. */
+  'envs.forceCold': z.object({ on: z.boolean() }),
+  /** The env's /tmp as of the end of its last invocation: read without thawing it, never following a link. */
+  'envs.tmp': z.object({ envId }),
+  'envs.tmpChanges': z.object({ envId }),
+  'envs.tmpRead': z.object({ envId, path: tmpPath, offset: z.number().int().min(0).default(0), maxBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(64 * 1024) }),
   'events.templates': z.object({}),
   'events.render': z.object({ source: z.string().max(64), type: z.string().max(64), params: z.record(z.string(), z.unknown()).default({}), records: z.number().int().min(1).max(100).optional() }),
   'events.saved.list': z.object({ name: fnName }),
@@ -128,6 +163,19 @@ export interface MethodResults {
   'code.save': SaveResult;
   'invoke.run': InvocationResult;
   'envs.list': EnvSummary[];
+  'telemetry.invocations': Page<InvocationRecord>;
+  'telemetry.invocation': InvocationDetail;
+  'telemetry.logs': Page<LogLine>;
+  'telemetry.envs': Page<EnvRecord>;
+  'telemetry.envStates': Page<EnvStateChange>;
+  'telemetry.metrics': MetricsView;
+  'envs.kill': { killed: string };
+  'envs.killAll': { killed: number };
+  'envs.prewarm': { started: number };
+  'envs.forceCold': { forceCold: boolean };
+  'envs.tmp': TmpView;
+  'envs.tmpChanges': TmpChange[];
+  'envs.tmpRead': TmpFile;
   'events.templates': EventTemplateView[];
   'events.render': { payload: unknown };
   'events.saved.list': SavedEventView[];

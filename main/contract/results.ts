@@ -142,7 +142,8 @@ export interface SaveResult {
 }
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
-export type InvocationSource = 'ui' | 'batch';
+/** Where the window's own invocations come from (telemetry's InvocationSource adds sync, event and url). */
+export type WindowInvocationSource = 'ui' | 'batch';
 
 /** Everything the result card shows about one invocation. */
 export interface InvocationResult {
@@ -151,7 +152,7 @@ export interface InvocationResult {
   qualifier: string;
   executedVersion: string;
   type: InvocationType;
-  source: InvocationSource;
+  source: WindowInvocationSource;
   /** HTTP status the Invoke API would answer: 200, 202 (Event), 204 (DryRun). */
   statusCode: number;
   startedAt: string;

@@ -1,7 +1,8 @@
 // Every event stream the window can follow. Each frame carries a sequence
 // number per stream (so a client sees gaps) and the wall-clock time it
-// happened. The next issue adds resume-from-sequence and telemetry streams.
+// happened; `telemetry` frames carry the bus's own sequence (resumable).
 import type { EngineStatus, EnvState } from './results.js';
+import type { TelemetryEvent } from './telemetry.js';
 
 export interface StreamPayloads {
   /** The control plane changed a function (any caller: the window, the AWS CLI, an SDK, a linked folder). */
@@ -10,10 +11,16 @@ export interface StreamPayloads {
   envs: { envId: string; functionName: string; version: string; from: EnvState | null; to: EnvState; cause: string };
   /** The engine's status changed (image build progress, Docker lost or back). */
   status: EngineStatus;
+  /**
+   * Everything the engine's telemetry bus records (invocations, envs, log lines, platform
+   * events, /tmp changes), numbered by the bus: a client resumes from the last seq it saw, and
+   * a slow client gets a `gap` event instead of an unbounded buffer.
+   */
+  telemetry: TelemetryEvent;
 }
 
 export type Stream = keyof StreamPayloads;
-export const STREAMS: Stream[] = ['functions', 'envs', 'status'];
+export const STREAMS: Stream[] = ['functions', 'envs', 'status', 'telemetry'];
 export const isStream = (s: unknown): s is Stream => typeof s === 'string' && (STREAMS as string[]).includes(s);
 
 export interface StreamFrame<S extends Stream = Stream> {

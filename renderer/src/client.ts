@@ -13,6 +13,8 @@ class SocketClient implements WorkbenchApi {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<Stream, Set<(f: StreamFrame) => void>>();
+  /** The last sequence seen per stream: a reconnect resumes `telemetry` from it. */
+  private readonly lastSeq = new Map<Stream, number>();
   private readonly queue: ClientMessage[] = [];
   private backoff = 250;
   /** Connection state for the status bar. */
@@ -41,7 +43,10 @@ class SocketClient implements WorkbenchApi {
       opened = true;
       this.backoff = 250;
       this.setConnected(true);
-      for (const stream of this.listeners.keys()) ws.send(JSON.stringify({ t: 'sub', stream } satisfies ClientMessage));
+      for (const stream of this.listeners.keys()) {
+        const from = stream === 'telemetry' ? this.lastSeq.get(stream) : undefined;
+        ws.send(JSON.stringify({ t: 'sub', stream, ...(from ? { from } : {}) } satisfies ClientMessage));
+      }
       for (const m of this.queue.splice(0)) ws.send(JSON.stringify(m));
     };
     ws.onmessage = (e) => {
@@ -51,7 +56,9 @@ class SocketClient implements WorkbenchApi {
         this.pending.delete(msg.id);
         done?.(msg.result);
       } else if (msg.t === 'ev') {
-        for (const fn of this.listeners.get(msg.frame.stream) ?? []) fn(msg.frame);
+        this.frame(msg.frame);
+      } else if (msg.t === 'evs') {
+        for (const frame of msg.frames) this.frame(frame);
       }
     };
     ws.onclose = () => {
@@ -81,6 +88,11 @@ class SocketClient implements WorkbenchApi {
     }
   }
 
+  private frame(frame: StreamFrame): void {
+    this.lastSeq.set(frame.stream, Math.max(this.lastSeq.get(frame.stream) ?? 0, frame.seq));
+    for (const fn of this.listeners.get(frame.stream) ?? []) fn(frame);
+  }
+
   private send(m: ClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
     else this.queue.push(m);
@@ -94,12 +106,13 @@ class SocketClient implements WorkbenchApi {
     });
   }
 
-  subscribe<S extends Stream>(stream: S, onFrame: (frame: StreamFrame<S>) => void): () => void {
+  subscribe<S extends Stream>(stream: S, onFrame: (frame: StreamFrame<S>) => void, opts?: { from?: number }): () => void {
     let set = this.listeners.get(stream);
     if (!set) {
       set = new Set();
       this.listeners.set(stream, set);
-      this.send({ t: 'sub', stream });
+      if (opts?.from) this.lastSeq.set(stream, opts.from);
+      this.send({ t: 'sub', stream, ...(opts?.from ? { from: opts.from } : {}) });
     }
     set.add(onFrame as (f: StreamFrame) => void);
     return () => {

@@ -37,6 +37,11 @@ interface InvocationsState {
   /** Newest first, at most HISTORY_LIMIT. */
   history: InvocationResult[];
   focusedId?: string;
+  /**
+   * The focused env: the whole window's other half of "what am I looking at" (Environments panel,
+   * timeline lane, logs chip). Focusing an invocation focuses the env that ran it (when known).
+   */
+  focusedEnvId?: string;
   /** In-flight invokes per function (the window lets several run at once, as Lambda does). */
   running: Record<string, number>;
   /** The last call's failure per function (cleared by the next success). */
@@ -46,7 +51,9 @@ interface InvocationsState {
   batches: Record<string, BatchRun | undefined>;
 
   add(result: InvocationResult, opts?: { focus?: boolean }): void;
-  focus(requestId: string | undefined): void;
+  /** Focuses an invocation everywhere; `envId`: the env that ran it, when the caller knows it. */
+  focus(requestId: string | undefined, envId?: string): void;
+  focusEnv(envId: string | undefined): void;
   begin(req: InvokeRequest): void;
   end(name: string, error?: ContractError): void;
   /** `add` and `end` in one update, so the card renders in one commit. */
@@ -65,10 +72,14 @@ export const useInvocations = create<InvocationsState>()((set) => ({
     set((s) => {
       const history = [result, ...s.history];
       if (history.length > HISTORY_LIMIT) history.length = HISTORY_LIMIT;
-      return { history, focusedId: opts?.focus === false ? s.focusedId : result.requestId };
+      if (opts?.focus === false) return { history };
+      return { history, focusedId: result.requestId, focusedEnvId: result.envId ?? s.focusedEnvId };
     }),
 
-  focus: (requestId) => set({ focusedId: requestId }),
+  focus: (requestId, envId) =>
+    set((s) => ({ focusedId: requestId, focusedEnvId: envId ?? s.history.find((r) => r.requestId === requestId)?.envId ?? s.focusedEnvId })),
+
+  focusEnv: (envId) => set({ focusedEnvId: envId }),
 
   begin: (req) =>
     set((s) => ({
@@ -87,7 +98,7 @@ export const useInvocations = create<InvocationsState>()((set) => ({
     set((s) => {
       const history = [result, ...s.history];
       if (history.length > HISTORY_LIMIT) history.length = HISTORY_LIMIT;
-      return { history, focusedId: result.requestId, running: { ...s.running, [name]: Math.max(0, (s.running[name] ?? 1) - 1) } };
+      return { history, focusedId: result.requestId, focusedEnvId: result.envId ?? s.focusedEnvId, running: { ...s.running, [name]: Math.max(0, (s.running[name] ?? 1) - 1) } };
     }),
 
   clearError: (name) => set((s) => ({ lastError: { ...s.lastError, [name]: undefined } })),
