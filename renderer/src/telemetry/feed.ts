@@ -62,3 +62,6 @@ export function telemetrySeq(): number {
 export function injectTelemetry(e: TelemetryEvent, seq = lastSeq + 1): void {
   deliver({ stream: 'telemetry', seq, at: Date.now(), data: e });
 }
+
+// Playwright specs feed events through this (speed specs, panels without a real engine event).
+if (typeof window !== 'undefined') window.__lwbTest = { ...(window.__lwbTest ?? {}), telemetry: { inject: injectTelemetry } };
