@@ -11,6 +11,8 @@ import { audited } from '../engine/workbench/audit.js';
 import { CodeService, conflictOnStale } from '../engine/workbench/code-service.js';
 import { functionDetail, functionSummary, listFunctions } from '../engine/workbench/function-views.js';
 import { Invocations } from '../engine/workbench/invocations.js';
+import { EnvActions } from '../engine/workbench/env-actions.js';
+import { EnvTmp } from '../engine/workbench/env-tmp.js';
 import { envCountsByFunction, StatusReporter, type HostContext } from '../engine/workbench/status.js';
 import { listRuntimeTemplates } from '../engine/workbench/templates.js';
 
@@ -30,6 +32,8 @@ export function createHandlers(engine: Engine, ctx: HostContext): ContractHandle
   const fns = engine.functions;
   const code = new CodeService(engine);
   const invocations = new Invocations(engine);
+  const envs = new EnvActions(engine);
+  const tmp = new EnvTmp(engine);
   const status = new StatusReporter(engine, ctx);
   /** The function's own name (saved events and aliases belong to an existing function). */
   const fnName = (name: string) => fns.get(name, true).config.FunctionName;
@@ -102,6 +106,20 @@ export function createHandlers(engine: Engine, ctx: HostContext): ContractHandle
 
     'envs.list': ({ name }) =>
       engine.environments(name).map((e) => ({ id: e.id, functionName: e.functionName, version: e.version, state: e.state, logStream: e.logStream, ...(e.network ? { network: { mode: e.network.mode, hostPorts: [...e.network.hostPorts] } } : {}) })),
+
+    'telemetry.invocations': (p) => envs.invocations(p),
+    'telemetry.invocation': ({ requestId }) => envs.invocation(requestId),
+    'telemetry.logs': (p) => envs.logs(p),
+    'telemetry.envs': (p) => envs.envs(p),
+    'telemetry.envStates': (p) => envs.envStates(p),
+    'telemetry.metrics': (p) => envs.metrics(p),
+    'envs.kill': ({ envId }) => audited(engine, 'WorkbenchKillEnvironment', { EnvironmentId: envId }, () => envs.kill(envId)),
+    'envs.killAll': ({ name }) => audited(engine, 'WorkbenchKillAllEnvironments', { FunctionName: name }, () => envs.killAll(name)),
+    'envs.prewarm': ({ name, qualifier, count }) => audited(engine, 'WorkbenchPrewarm', { FunctionName: name, Count: count, ...(qualifier ? { Qualifier: qualifier } : {}) }, () => envs.prewarm(name, qualifier, count)),
+    'envs.forceCold': ({ on }) => audited(engine, 'WorkbenchForceCold', { On: on }, () => envs.forceCold(on)),
+    'envs.tmp': ({ envId }) => tmp.view(envId),
+    'envs.tmpChanges': ({ envId }) => tmp.changes(envId),
+    'envs.tmpRead': ({ envId, path, offset, maxBytes }) => tmp.read(envId, path, offset, maxBytes),
 
     'events.templates': () => templateViews(),
     'events.render': ({ source, type, params, records }) => ({ payload: renderEvent(source, type, params, records) }),

@@ -7,6 +7,7 @@
 import type { Stream, StreamFrame, StreamPayloads, StreamSource } from '../contract/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/telemetry/events.js';
+import type { BusFrame } from '../engine/telemetry/bus.js';
 import { StatusReporter, type HostContext } from '../engine/workbench/status.js';
 
 /** Status frames at most this often (10 a second). */
@@ -17,10 +18,10 @@ const DOCKER_CHECK_MS = 10_000;
 export function createStreams(engine: Engine, ctx: HostContext): StreamSource & { close(): void } {
   const listeners = new Set<(frame: StreamFrame) => void>();
   let closed = false;
-  const seq: Record<Stream, number> = { functions: 0, envs: 0, status: 0 };
+  const seq: Record<Exclude<Stream, 'telemetry'>, number> = { functions: 0, envs: 0, status: 0 };
+  const batchListeners = new Set<(frames: StreamFrame<'telemetry'>[]) => void>();
 
-  const emit = <S extends Stream>(stream: S, data: StreamPayloads[S]) => {
-    const frame: StreamFrame<S> = { stream, seq: ++seq[stream], at: Date.now(), data };
+  const fanOut = (frame: StreamFrame) => {
     for (const listener of listeners) {
       try {
         listener(frame as StreamFrame);
@@ -29,6 +30,22 @@ export function createStreams(engine: Engine, ctx: HostContext): StreamSource & 
       }
     }
   };
+  const emit = <S extends Exclude<Stream, 'telemetry'>>(stream: S, data: StreamPayloads[S]) => {
+    fanOut({ stream, seq: ++seq[stream], at: Date.now(), data } as StreamFrame);
+  };
+  // Telemetry frames carry the bus's own sequence numbers (resumable across reconnects).
+  const toFrame = (f: BusFrame): StreamFrame<'telemetry'> => ({ stream: 'telemetry', seq: f.seq, at: f.at, data: f.event });
+  const offBus = engine.bus.subscribe((batch) => {
+    const frames = batch.map(toFrame);
+    for (const l of batchListeners) {
+      try {
+        l(frames);
+      } catch {
+        /* one client's failure never stops the others */
+      }
+    }
+    for (const f of frames) fanOut(f);
+  });
 
   const reporter = new StatusReporter(engine, ctx);
   let lastStatus = '';
@@ -69,8 +86,20 @@ export function createStreams(engine: Engine, ctx: HostContext): StreamSource & 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onTelemetryBatch(listener) {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
+    },
+    telemetrySince(from) {
+      const { frames, gap } = engine.bus.since(from);
+      const out = frames.map(toFrame);
+      if (gap) out.unshift({ stream: 'telemetry', seq: gap.toSeq, at: Date.now(), data: { type: 'gap', fromSeq: gap.fromSeq, toSeq: gap.toSeq, reason: 'resume-too-old' } });
+      return out;
+    },
     close() {
       closed = true;
+      offBus();
+      batchListeners.clear();
       offFunctions();
       offImages();
       engine.events.off('event', onEvent);

@@ -25,7 +25,12 @@ export type ContractHandlers = {
 
 /** Where main's streams come from: the transports fan these frames out to their clients. */
 export interface StreamSource {
+  /** Every frame of every stream, one at a time (telemetry frames included). */
   on(listener: (frame: StreamFrame) => void): () => void;
+  /** Telemetry frames in the batches the bus delivers them (one message per batch per client). */
+  onTelemetryBatch?(listener: (frames: StreamFrame<'telemetry'>[]) => void): () => void;
+  /** Telemetry frames after `from` still held in memory, and a gap frame first when some are not. */
+  telemetrySince?(from: number): StreamFrame<'telemetry'>[];
 }
 
 // The serve-mode WebSocket's frames (JSON text). IPC carries the same shapes.

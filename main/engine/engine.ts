@@ -35,6 +35,10 @@ import type { SandboxContext } from './sandbox/docker-sandbox.js';
 import { DUMMY_CREDENTIALS, ExecutionRoleCredentials } from './data/credentials.js';
 import { DEFAULT_SETTINGS, type EndpointsInput, type NetworkMode, type WorkbenchDefaults } from './control/workbench-settings.js';
 import { LogArchive } from './telemetry/logs.js';
+import { TelemetryBus } from './telemetry/bus.js';
+import { TelemetryRecorder } from './telemetry/recorder.js';
+import { TelemetryStore, type RetentionOptions } from './telemetry/store.js';
+import type { InvocationSource } from '../contract/telemetry.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -58,6 +62,8 @@ export interface EngineOptions {
   asyncConcurrency?: number;
   /** How functions reach the world unless they say otherwise (control/workbench-settings.ts). */
   outbound?: OutboundOptions;
+  /** How long and how much telemetry (invocations, log lines, envs) is kept: default 7 days, 512 MB. */
+  telemetryRetention?: Partial<RetentionOptions>;
   progress?: Progress;
 }
 
@@ -86,6 +92,8 @@ export interface InvokeRequest {
   requestId?: string;
   /** Aborted when the caller has gone (see Invocation.signal). */
   signal?: AbortSignal;
+  /** Where it came from, for telemetry (sync when absent). */
+  source?: InvocationSource;
 }
 
 export interface EnvironmentView {
@@ -145,6 +153,11 @@ export class Engine {
   /** Held from open() to close(): one workbench per data directory. */
   private lock: DataDirLock | undefined;
   private closed = false;
+  /** Telemetry: the history that survives restarts, the sequenced bus, and what turns env activity into both. */
+  readonly telemetryStore: TelemetryStore;
+  readonly bus: TelemetryBus;
+  readonly telemetry: TelemetryRecorder;
+  private readonly offTelemetry: (() => void)[] = [];
 
   private constructor(
     readonly options: Required<Omit<EngineOptions, 'docker' | 'progress'>> & { progress: Progress },
@@ -166,6 +179,12 @@ export class Engine {
       networkUnavailable: 'the workbench has not looked yet',
     };
     const code = (this.code = new CodeStore(join(dataDir, 'code')));
+    this.telemetryStore = TelemetryStore.open(dataDir, { retention: options.telemetryRetention });
+    this.bus = new TelemetryBus(this.telemetryStore.maxSeq());
+    this.telemetry = new TelemetryRecorder(this.bus, this.telemetryStore, {
+      firstLineId: this.telemetryStore.maxLogId() + 1,
+      architectureOf: (fn) => (this.functions.get(fn, false)?.config.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64'),
+    });
     this.audit = new AuditTrail(db);
     this.history = new ConfigHistory(db);
     this.layers = new LayerRegistry(db, code, options.region, options.accountId, (key) => this.codeUrl(key));
@@ -206,10 +225,16 @@ export class Engine {
         keepAliveMs: options.keepAliveMs,
         logs: this.logs,
         platformEnv: DUMMY_CREDENTIALS,
+        telemetry: this.telemetry,
       },
       platformEnv: (fv) => this.roleCredentials.envFor(fv.credentials),
       forceCold: () => this.options.forceCold,
     });
+    // Control-plane changes and image builds travel on the bus with everything else.
+    this.offTelemetry.push(
+      this.functions.onChanged((name, change) => this.bus.publish({ type: 'control', change, name })),
+      images.onStateChange((st) => this.bus.publish({ type: 'image', runtime: st.runtime, state: st.state, ...(st.progress ? { progress: st.progress } : {}) })),
+    );
     this.provisioned = new ProvisionedConcurrency(this.functions, this.invoker, options.progress);
     this.eventConfigs = new EventInvokeConfigs(this.functions);
     this.linked = new LinkedFolders(this.functions, options.progress);
@@ -217,7 +242,7 @@ export class Engine {
     this.savedEvents = new SavedEvents(db);
     this.queue = new AsyncQueue(db, {
       invoke: async (functionName, qualifier, payload, requestId) => {
-        const out = await this.invoke({ functionName, qualifier, payload, requestId });
+        const out = await this.invoke({ functionName, qualifier, payload, requestId, source: 'event' });
         return { statusCode: 200, functionError: out.functionError, payload: out.payload, executedVersion: out.executedVersion };
       },
       config: (fn, qualifier) => this.eventConfigs.effective(fn, qualifier),
@@ -262,6 +287,7 @@ export class Engine {
         asyncRetryBaseMs: opts.asyncRetryBaseMs ?? 60_000,
         asyncConcurrency: opts.asyncConcurrency ?? 10,
         outbound: opts.outbound ?? {},
+        telemetryRetention: opts.telemetryRetention ?? {},
         progress: opts.progress ?? (() => {}),
       },
       docker,
@@ -316,6 +342,7 @@ export class Engine {
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
+    const receivedNs = process.hrtime.bigint();
     if (this.closed) throw new LambdaError('ServiceException', 'The workbench is shutting down.');
     const { record, version, invokedArn } = this.functions.resolve(req.functionName, req.qualifier);
     let clientContext: string | undefined;
@@ -330,10 +357,22 @@ export class Engine {
         throw new LambdaError('InvalidRequestContentException', 'Client context must be base64 of a JSON object.');
       }
     }
-    const release = this.concurrency.enter(record.config.FunctionName, record.reservedConcurrency);
+    const requestId = req.requestId ?? randomUUID();
+    let release: () => void;
+    try {
+      release = this.concurrency.enter(record.config.FunctionName, record.reservedConcurrency);
+    } catch (err) {
+      // A throttle is an invocation too: metrics count it, the history shows it.
+      if (err instanceof LambdaError && err.code === 'TooManyRequestsException') {
+        this.telemetry.throttled({ requestId, functionName: version.functionName, version: version.version, source: req.source ?? 'sync', memorySizeMb: version.memorySize, payloadBytes: req.payload.length });
+      }
+      throw err;
+    }
     try {
       return await this.invoker.invoke(version, {
-        requestId: req.requestId ?? randomUUID(),
+        requestId,
+        source: req.source ?? 'sync',
+        receivedNs,
         payload: req.payload,
         invokedArn,
         traceId: newTraceId(version.tracingActive),
@@ -414,6 +453,11 @@ export class Engine {
     await this.queue.stop();
     await this.invoker.close();
     await this.reserve.close();
+    // Every env's last state is recorded by now: persist what telemetry holds, then stop it.
+    for (const off of this.offTelemetry) off();
+    this.telemetry.close();
+    this.bus.close();
+    this.telemetryStore.close();
     await reapOrphans(this.docker, this.workbenchId, this.logRemoveError).catch((err: Error) => this.options.progress(`[sandbox] could not list containers to remove: ${err.message}`));
     // With every container gone: the network, its bridge and the workbench's iptables rules.
     await this.network?.close();

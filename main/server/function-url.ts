@@ -152,6 +152,7 @@ export async function serveFunctionUrl(
   let out;
   try {
     out = await engine.invoke({
+      source: 'url',
       functionName: target.functionName,
       qualifier: target.qualifier === '$LATEST' ? undefined : target.qualifier,
       payload: Buffer.from(JSON.stringify(event)),

@@ -12,6 +12,9 @@ import { bootstrapArgv } from '../runtimes.js';
 import type { EnvCause, EnvState, EventLog } from '../telemetry/events.js';
 import { LogStream, PlatformLines, tailBase64, type LogArchive } from '../telemetry/logs.js';
 import { RunLog } from '../telemetry/run-log.js';
+import type { EnvTelemetry, TelemetryRecorder } from '../telemetry/recorder.js';
+import type { TmpFile, TmpView } from '../../contract/telemetry.js';
+import { WorkbenchError } from '../workbench/errors.js';
 import { PHASES, PhaseMachine, debugHook, type EnvEvent, type EnvPhase } from './env-phases.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
 import { runtimeEnvironment } from './runtime-env.js';
@@ -32,6 +35,8 @@ export interface EnvironmentOptions {
   platformEnv: Record<string, string>;
   /** Where the env's log stream is kept, also after the env is gone. */
   logs?: LogArchive;
+  /** Telemetry (log lines, platform events, invocation and env records); absent in some unit tests. */
+  telemetry?: TelemetryRecorder;
 }
 
 /** One invocation's progress through this env (which phase it is in is the env's phase). */
@@ -60,6 +65,13 @@ interface Run {
   status?: 'timeout' | 'error';
   errorType?: string;
   resolved: boolean;
+  /** Span timestamps (monotonic ns) for the invocation's telemetry record. */
+  claimedNs: bigint;
+  thaw?: { startNs: bigint; endNs: bigint };
+  initEndNs?: bigint;
+  times?: CallTimes;
+  /** The env's creation, when this run is the first of a new env (the acquire span). */
+  creation?: { startNs: bigint; readyNs: bigint };
 }
 
 const now = (): bigint => process.hrtime.bigint();
@@ -107,6 +119,10 @@ export class ExecutionEnvironment {
   private pendingCause: EnvCause;
   private readonly memoryMb: number;
   private prefaceLines: string[] = [];
+  /** This env's telemetry (lines, platform events, records). */
+  private readonly tel: EnvTelemetry | undefined;
+  /** When the factory started creating this env and when it was ready: the first run's acquire span. */
+  creation?: { startNs: bigint; readyNs: bigint };
 
   constructor(
     readonly sandbox: DockerSandbox,
@@ -125,7 +141,18 @@ export class ExecutionEnvironment {
     this.phases = new PhaseMachine(this.id, 'new', debugHook);
     this.phases.onMove((m) => this.recordState(m.from, m.to!, m.cause ?? 'invoke'));
     opts.logs?.add(fv.functionName, this.log);
+    this.tel = opts.telemetry?.forEnv({
+      envId: this.id,
+      functionName: fv.functionName,
+      version: fv.version,
+      cause,
+      initializationType,
+      memorySizeMb: fv.memorySize,
+      tmpSizeBytes: fv.ephemeralStorage * 1024 * 1024,
+      network: fv.network?.mode ?? 'none',
+    });
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: fv.functionName, version: fv.version, from: null, to: 'starting', cause });
+    this.tel?.state(null, 'starting', cause);
     sandbox.channel.on('message', (m: InitMessage) => this.onMessage(m));
     sandbox.channel.on('close', () => this.onChannelClosed());
     sandbox.channel.on('protocolError', (err: Error) => this.onProtocolError(err));
@@ -152,6 +179,29 @@ export class ExecutionEnvironment {
     if (from === to) return;
     if (to === 'gone') this.opts.logs?.ended(this.fv.functionName, this.log);
     this.events.record({ kind: 'env.state', at: Date.now(), envId: this.id, functionName: this.fv.functionName, version: this.fv.version, from, to, cause });
+    this.tel?.state(from, to, cause);
+  }
+
+  /** A platform line of a run: into its log block (the caller's tail) and, line by line, into telemetry. */
+  private plat(run: Run, text: string): void {
+    run.log.platform(text);
+    this.tel?.platform(text, run.inv.requestId);
+  }
+
+  /** A platform or workbench line outside any run: into the env's stream and telemetry. */
+  private envLine(text: string): void {
+    this.log.append(text);
+    this.tel?.platform(text, undefined);
+  }
+
+  /** Its /tmp as of the end of its last invocation (the init's listing): shown without thawing the env. */
+  tmpView(): TmpView {
+    return { envId: this.id, available: false, reason: 'The /tmp listing is not available yet.', usedBytes: 0, sizeBytes: this.fv.ephemeralStorage * 1024 * 1024, entries: [], truncated: false };
+  }
+
+  /** One file of its /tmp, read from the env's own disk (see sandbox/tmp-reader.ts). */
+  async readTmp(path: string, _offset: number, _maxBytes: number): Promise<TmpFile> {
+    throw new WorkbenchError('TmpUnavailable', `Reading ${path} from this environment's /tmp is not available yet.`);
   }
 
   /** A platform line that opens the next invocation's log (e.g. what was built while it waited). */
@@ -175,8 +225,14 @@ export class ExecutionEnvironment {
     const done = new Promise<InvokeOutcome>((res, rej) => ((resolve = res), (reject = rej)));
     // Handed back (EnvLost) while the thaw is awaited below: not an unhandled rejection meanwhile.
     done.catch(() => {});
-    const run: Run = { inv, coldStart: false, resolve, reject, log: new RunLog(), initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false };
-    for (const line of this.prefaceLines.splice(0)) run.log.platform(line);
+    const run: Run = { inv, coldStart: false, resolve, reject, log: new RunLog(), initStartNs: 0n, reportInit: false, durationMs: 0, resolved: false, claimedNs: now() };
+    // The first run of a new env waited for its creation (the acquire span); later runs did not.
+    if (this.creation) {
+      run.creation = this.creation;
+      this.creation = undefined;
+    }
+    this.tel?.beginRun(inv.requestId);
+    for (const line of this.prefaceLines.splice(0)) this.plat(run, line);
     this.run = run;
     if (event === 'dispatch') this.dispatch(run, 'dispatch');
     else if (event === 'coldStart') this.startRuntime(run, this.pendingCause, 'coldStart');
@@ -190,11 +246,13 @@ export class ExecutionEnvironment {
 
   /** Thaws a claimed frozen env, then runs the invocation, unless the env went meanwhile. */
   private async thawFor(run: Run): Promise<void> {
+    const thawStart = now();
     try {
       if (this.freezing) await this.freezing;
       await this.sandbox.thaw();
+      run.thaw = { startNs: thawStart, endNs: now() };
     } catch (err) {
-      this.log.append(`[workbench] could not thaw this environment: ${(err as Error).message}\n`);
+      this.envLine(`[workbench] could not thaw this environment: ${(err as Error).message}\n`);
       void this.shutdown('sandbox-lost');
       return;
     }
@@ -214,7 +272,7 @@ export class ExecutionEnvironment {
     // The first start's cause is the one the caller sees (a re-init after a crash keeps it).
     run.coldCause ??= cause;
     run.reportInit = !this.initReported;
-    if (this.runtimeStarts === 0) run.log.platform(this.initStartLine());
+    if (this.runtimeStarts === 0) this.plat(run, this.initStartLine());
     run.initStartNs = this.sendStart();
     const limit = to === 'initRetry' ? nsToMs(run.deadlineNs! - now()) : INIT_LIMIT_MS;
     this.phases.arm('initDeadline', limit, () => this.onInitTimeout(run));
@@ -228,6 +286,13 @@ export class ExecutionEnvironment {
     this.processAlive = true;
     const id = { logGroup: this.log.group, logStream: this.log.name, initializationType: this.initializationType };
     const startedNs = now();
+    this.tel?.platformEvent('platform.initStart', {
+      initializationType: this.initializationType,
+      phase: 'init',
+      runtimeVersion: `${this.fv.runtime.id}.workbench`,
+      functionName: this.fv.functionName,
+      functionVersion: this.fv.version,
+    });
     // A custom runtime's bootstrap may come from a layer (/opt) instead of the function's code.
     const bootstrapInOpt = this.fv.runtime.family === 'provided' && !existsSync(join(this.sandbox.taskDir, 'bootstrap'));
     const argv = bootstrapArgv(this.fv.runtime, bootstrapInOpt);
@@ -239,10 +304,10 @@ export class ExecutionEnvironment {
    * Provisioned concurrency: runs INIT now, without an invocation, so the env's
    * first invoke is warm (no Init Duration in its REPORT).
    */
-  provision(): Promise<void> {
+  provision(cause: EnvCause = 'provisioned'): Promise<void> {
     if (!this.phases.can('provision')) return Promise.reject(this.phases.illegal('provision'));
-    this.go('provision', 'provisioned');
-    this.log.append(this.initStartLine());
+    this.go('provision', cause);
+    this.envLine(this.initStartLine());
     return new Promise((resolve, reject) => {
       this.provisionWaiter = { resolve, reject, startedNs: this.sendStart() };
       this.phases.arm('initDeadline', INIT_LIMIT_MS, () => this.provisionFailed(new Error('provisioned init took more than 10 s'), 'initTimeout'));
@@ -257,7 +322,7 @@ export class ExecutionEnvironment {
     this.sandbox.setCpus(cpusForMemory(this.memoryMb));
     const initMs = nsToMs(ts - waiter.startedNs);
     this.recordInit(initMs, 'success');
-    this.log.append(this.lines.initDone(this.initializationType, initMs));
+    this.envLine(this.lines.initDone(this.initializationType, initMs));
     this.go('initDone', 'response');
     this.becomeAvailable();
     waiter.resolve();
@@ -305,6 +370,7 @@ export class ExecutionEnvironment {
         const target = this.run ?? this.reporting;
         if (target) target.log.output(text);
         else this.log.append(text);
+        this.tel?.output(m.stream, text, target?.inv.requestId);
         return;
       }
       case 'initDone':
@@ -331,7 +397,7 @@ export class ExecutionEnvironment {
       case 'exit':
         return this.onRuntimeExit(m.code, m.signal, m.oomKilled, m.killed, m.inflight);
       case 'fatal':
-        this.log.append(`[workbench] the init failed: ${m.message}\n`);
+        this.envLine(`[workbench] the init failed: ${m.message}\n`);
         return;
       case 'hello':
         return;
@@ -343,13 +409,15 @@ export class ExecutionEnvironment {
     this.sandbox.setCpus(cpusForMemory(this.memoryMb));
     const initMs = nsToMs(ts - run.initStartNs);
     if (this.phases.phase === 'init') run.initDurationMs = initMs;
+    run.initEndNs = ts;
     this.recordInit(initMs, 'success');
-    run.log.platform(this.lines.initDone(this.initializationType, initMs));
+    this.plat(run, this.lines.initDone(this.initializationType, initMs));
     this.dispatch(run, 'initDone');
   }
 
   private onResult(run: Run, m: Extract<InitMessage, { type: 'response' | 'error' | 'tooLarge' }>): void {
     run.durationMs = durationOf(m.times);
+    run.times = m.times;
     if (m.type === 'response') this.settle(run, m.body);
     else if (m.type === 'error') this.settle(run, m.body, m.errorType || 'Unhandled');
     else {
@@ -378,7 +446,8 @@ export class ExecutionEnvironment {
 
   private logStart(run: Run): void {
     run.startLine = this.lines.start(run.inv.requestId, this.fv.version);
-    run.log.platform(run.startLine);
+    this.plat(run, run.startLine);
+    this.tel?.platformEvent('platform.start', { requestId: run.inv.requestId, version: this.fv.version });
   }
 
   private initStartLine(): string {
@@ -404,7 +473,10 @@ export class ExecutionEnvironment {
 
   private writeEndAndReport(run: Run): void {
     const id = run.inv.requestId;
-    run.log.platform(this.lines.end(id, run.status ?? 'success', run.durationMs));
+    this.tel?.closeRunOutput(id);
+    const status = run.status ?? 'success';
+    this.tel?.platformEvent('platform.runtimeDone', { requestId: id, status, ...(run.errorType ? { errorType: run.errorType } : {}), metrics: { durationMs: run.durationMs } });
+    this.plat(run, this.lines.end(id, status, run.durationMs));
     const reportInit = run.reportInit && run.initDurationMs !== undefined;
     const report = {
       durationMs: run.durationMs,
@@ -413,7 +485,7 @@ export class ExecutionEnvironment {
       maxMemoryUsedMb: Math.min(this.memoryMb, Math.ceil(this.maxMemoryKb / 1024)),
       initDurationMs: reportInit ? run.initDurationMs : undefined,
     };
-    run.log.platform(this.lines.report({ requestId: id, ...report, status: run.status, errorType: run.status === 'error' ? run.errorType : undefined }));
+    this.plat(run, this.lines.report({ requestId: id, ...report, status: run.status, errorType: run.status === 'error' ? run.errorType : undefined }));
     // The figures themselves, for callers that show them (the window's result card), so nobody parses REPORT.
     if (run.outcome) run.outcome.report = report;
     if (run.reportInit) this.initReported = true;
@@ -429,6 +501,46 @@ export class ExecutionEnvironment {
       errorType: run.errorType,
     });
     this.log.append(run.log.text());
+    this.recordRun(run, report);
+  }
+
+  /** The invocation's telemetry: platform.report and its record with spans. */
+  private recordRun(run: Run, report: { durationMs: number; billedMs: number; memorySizeMb: number; maxMemoryUsedMb: number; initDurationMs?: number }): void {
+    const tel = this.tel;
+    if (!tel) return;
+    const id = run.inv.requestId;
+    const status = run.status ?? 'success';
+    tel.platformEvent('platform.report', {
+      requestId: id,
+      status,
+      ...(run.errorType ? { errorType: run.errorType } : {}),
+      metrics: { durationMs: report.durationMs, billedDurationMs: report.billedMs, memorySizeMB: report.memorySizeMb, maxMemoryUsedMB: report.maxMemoryUsedMb, ...(report.initDurationMs !== undefined ? { initDurationMs: report.initDurationMs } : {}) },
+    });
+    const range = tel.finishRun(id);
+    tel.invocation(
+      {
+        requestId: id,
+        source: run.inv.source ?? 'sync',
+        cold: run.coldStart,
+        ...(run.coldCause ? { coldCause: run.coldCause } : {}),
+        receivedNs: run.inv.receivedNs ?? run.claimedNs,
+        claimedNs: run.claimedNs,
+        ...(run.creation ? { creation: run.creation } : {}),
+        ...(run.thaw ? { thaw: run.thaw } : {}),
+        ...(run.coldStart && run.initStartNs > 0n && run.initEndNs !== undefined ? { init: { startNs: run.initStartNs, endNs: run.initEndNs } } : {}),
+        ...(run.times ? { invoke: { startNs: run.times.delivered, endNs: run.times.done } } : {}),
+        reportedNs: now(),
+        ...(run.initDurationMs !== undefined ? { initMs: run.initDurationMs } : {}),
+        durationMs: report.durationMs,
+        billedMs: report.billedMs,
+        maxMemoryUsedMb: report.maxMemoryUsedMb,
+        status,
+        ...(run.errorType ? { errorType: run.errorType } : {}),
+        payload: run.inv.payload,
+        ...(run.outcome ? { response: run.outcome.payload } : {}),
+      },
+      range,
+    );
   }
 
   private resolveRun(run: Run): void {
@@ -451,7 +563,7 @@ export class ExecutionEnvironment {
   /** Ends a run that failed without a normal response: the platform answers for the function. Call before the move. */
   private failRun(run: Run, errorType: string, errorMessage: string, status: 'timeout' | 'error', logLines: string): void {
     if (this.phases.phase !== 'invoking') this.logStart(run);
-    run.log.platform(logLines);
+    this.plat(run, logLines);
     this.settle(run, platformError(errorType, errorMessage), errorType, status);
     this.run = null;
     this.writeEndAndReport(run);
@@ -462,7 +574,7 @@ export class ExecutionEnvironment {
     const type = errorType || 'Runtime.Unknown';
     const initMs = nsToMs(ts - run.initStartNs);
     this.recordInit(initMs, 'error', type);
-    run.log.platform(this.lines.initFailed(this.initializationType, initMs, 'error', type));
+    this.plat(run, this.lines.initFailed(this.initializationType, initMs, 'error', type));
     this.logStart(run);
     run.durationMs = initMs;
     this.settle(run, body.length ? body : platformError(type, 'The runtime failed to initialize.'), type);
@@ -494,6 +606,9 @@ export class ExecutionEnvironment {
 
   private recordInit(durationMs: number, status: 'success' | 'error' | 'timeout', errorType?: string): void {
     this.events.record({ kind: 'phase', at: Date.now(), envId: this.id, functionName: this.fv.functionName, phase: 'init', durationMs, status, errorType });
+    const phase = { initializationType: this.initializationType, phase: 'init', status, ...(errorType ? { errorType } : {}) };
+    this.tel?.platformEvent('platform.initRuntimeDone', phase);
+    this.tel?.platformEvent('platform.initReport', { ...phase, metrics: { durationMs } });
   }
 
   private onInitTimeout(run: Run): void {
@@ -501,7 +616,7 @@ export class ExecutionEnvironment {
     if (this.phases.phase === 'init') {
       // Lambda's suppressed init: the 10 s INIT phase failed, so init is retried once inside the
       // invoke, counted against the function timeout (initKill, then initRetry on the EXIT).
-      run.log.platform(this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
+      this.plat(run, this.lines.initFailed(this.initializationType, INIT_LIMIT_MS, 'timeout'));
       this.recordInit(INIT_LIMIT_MS, 'timeout');
       run.deadlineNs = now() + BigInt(this.fv.timeout * 1e9);
       this.go('initTimeout', 'reset');
@@ -510,7 +625,7 @@ export class ExecutionEnvironment {
     }
     // initRetry: the retry's timeout is the function's own; it fails the invocation.
     const initMs = nsToMs(now() - run.initStartNs);
-    run.log.platform(this.lines.initFailed(this.initializationType, initMs, 'timeout', undefined, 'invoke'));
+    this.plat(run, this.lines.initFailed(this.initializationType, initMs, 'timeout', undefined, 'invoke'));
     this.recordInit(initMs, 'timeout');
     this.timeOut(run, 'initTimeout');
   }
@@ -586,7 +701,7 @@ export class ExecutionEnvironment {
    */
   private onProtocolError(err: Error): void {
     const message = `the execution environment sent a frame the workbench could not decode (${err.message})`;
-    this.log.append(`[workbench] ${message}\n`);
+    this.envLine(`[workbench] ${message}\n`);
     const run = this.run;
     if (run && !notStarted(this.phases.phase)) this.failRun(run, 'Sandbox.Failure', `RequestId: ${run.inv.requestId} Error: ${message}`, 'error', '');
     void this.shutdown('sandbox-lost');
@@ -629,7 +744,7 @@ export class ExecutionEnvironment {
     this.freezing = this.sandbox
       .freeze()
       .catch((err: Error) => {
-        this.log.append(`[workbench] could not freeze this environment: ${err.message}\n`);
+        this.envLine(`[workbench] could not freeze this environment: ${err.message}\n`);
         if (this.phases.offer('freezeError', 'freeze failure')) this.go('freezeError', 'freeze-failed');
       })
       .finally(() => (this.freezing = null));

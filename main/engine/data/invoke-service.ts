@@ -97,6 +97,7 @@ export class InvokeService {
     initType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
     wanted?: () => boolean,
   ): Promise<ExecutionEnvironment | null> {
+    const creationStartNs = process.hrtime.bigint();
     // Credentials first: a profile that cannot be resolved fails the invocation before a sandbox is spent.
     const platformEnv = this.deps.platformEnv ? await this.deps.platformEnv(fv) : this.deps.env.platformEnv;
     const { shape, built } = await this.shapeNoting(fv);
@@ -119,9 +120,41 @@ export class InvokeService {
       throw err;
     }
     const env = new ExecutionEnvironment(sandbox, fv, this.deps.events, { ...this.deps.env, platformEnv }, cause, onAvailable, initType);
+    // What the invocation that waited for this env spent on it (its telemetry's acquire span).
+    env.creation = { startNs: creationStartNs, readyNs: process.hrtime.bigint() };
     // The invocation that waited for a build says so in its log (and its Tail).
     if (built) env.preface(`[workbench] ${built}\n`);
     return env;
+  }
+
+  /** The pool an env is in (current or retiring), with the env. */
+  private poolOf(envId: string): { pool: EnvironmentPool; env: ExecutionEnvironment } | undefined {
+    for (const { pool } of [...this.pools.values(), ...this.retiring]) {
+      const env = pool.environments().find((e) => e.id === envId);
+      if (env) return { pool, env };
+    }
+    return undefined;
+  }
+
+  /** Kills one env (the window's "kill"): false when no live env has that id. */
+  kill(envId: string): boolean {
+    const found = this.poolOf(envId);
+    if (!found || found.env.state === 'gone' || found.env.state === 'shuttingDown') return false;
+    found.pool.kill(found.env);
+    return true;
+  }
+
+  /** Kills every env of a function; returns how many. */
+  killAll(functionName: string): number {
+    let n = 0;
+    for (const { fv, pool } of [...this.pools.values(), ...this.retiring]) if (fv.functionName === functionName) n += pool.killAll();
+    return n;
+  }
+
+  /** Starts `count` envs of a version that run INIT now (the window's "pre-warm"). */
+  prewarm(fv: FunctionVersion, count: number): Promise<number> {
+    const entry = this.pools.get(fv.runKey) ?? this.openPool(fv);
+    return entry.pool.prewarm(count);
   }
 
   environments(functionName?: string): ExecutionEnvironment[] {

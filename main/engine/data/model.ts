@@ -2,6 +2,7 @@ import { randomFillSync } from 'node:crypto';
 // The shapes the data plane works with: an immutable function version to run,
 // one invocation of it, and what came back.
 import type { RuntimeSpec } from '../runtimes.js';
+import type { InvocationSource } from '../../contract/telemetry.js';
 
 /** Everything needed to run one function version; never changes once built. */
 export interface FunctionVersion {
@@ -58,6 +59,10 @@ export interface Invocation {
   tail: boolean;
   /** Aborted when the caller has gone: an invocation still waiting for an env is dropped and creates none. */
   signal?: AbortSignal;
+  /** Where it came from (telemetry's invocation records); sync when absent. */
+  source?: InvocationSource;
+  /** When the data plane received it (monotonic ns): the start of its queued span. */
+  receivedNs?: bigint;
 }
 
 export interface InvokeOutcome {

@@ -57,6 +57,8 @@ export class EnvironmentPool {
   private waiters: Waiter[] = [];
   /** Creations past the gate (running), so a queued one knows whether it is still needed. */
   private creating = 0;
+  /** Invocations still owed a new env because the user killed one (cause "forced"). */
+  private forcedPending = 0;
   /** Told when a waiting invocation was served by a freed env rather than a new one. */
   onQueued?: (inv: Invocation, waitedMs: number) => void;
 
@@ -87,6 +89,10 @@ export class EnvironmentPool {
         throw new Error('pool closed');
       }
       this.envs.add(env);
+    } else if (this.forcedPending > 0) {
+      // The user killed an env: the next invocation is the cold start that kill asked for.
+      this.forcedPending--;
+      env = await this.acquire(inv, 'forced');
     } else {
       env = this.takeIdle() ?? (await this.acquire(inv));
     }
@@ -113,7 +119,7 @@ export class EnvironmentPool {
   }
 
   /** Waits for a new env or a freed one, whichever comes first; a new one is asked for at once. */
-  private acquire(inv: Invocation): Promise<ExecutionEnvironment> {
+  private acquire(inv: Invocation, forcedCause?: EnvCause): Promise<ExecutionEnvironment> {
     return new Promise<ExecutionEnvironment>((resolve, reject) => {
       const waiter: Waiter = { inv, since: Date.now(), served: false, resolve, reject };
       this.waiters.push(waiter);
@@ -125,7 +131,7 @@ export class EnvironmentPool {
       }
       // The first env of an empty pool has the pool's cause; any other is a scale-out, also while
       // the first is still being made (its waiter is in the list too).
-      const cause: EnvCause = this.envs.size > 0 || this.waiters.length > 1 || this.creating > 0 ? 'scale-out' : this.nextCause;
+      const cause: EnvCause = forcedCause ?? (this.envs.size > 0 || this.waiters.length > 1 || this.creating > 0 ? 'scale-out' : this.nextCause);
       // Still needed when its turn comes only if more invocations wait than creations are under way.
       let counted = false;
       const wanted = () => {
@@ -221,6 +227,41 @@ export class EnvironmentPool {
         await env.provision();
       }),
     );
+  }
+
+  /** Kills one env (from the window): its invocation, if any, ends as a crash would; the next invoke is cold ("forced"). */
+  kill(env: ExecutionEnvironment): void {
+    if (!this.envs.has(env)) return;
+    this.forcedPending = 1;
+    this.idle = this.idle.filter((e) => e !== env);
+    void env.shutdown('forced');
+  }
+
+  /** Kills every env of this pool; returns how many. */
+  killAll(): number {
+    const all = [...this.envs].filter((e) => e.state !== 'gone' && e.state !== 'shuttingDown');
+    if (all.length > 0) this.forcedPending = 1;
+    this.idle = [];
+    for (const env of all) void env.shutdown('forced');
+    return all.length;
+  }
+
+  /** Starts `count` on-demand envs that run INIT now and then wait idle, as warm as after an invoke. */
+  async prewarm(count: number): Promise<number> {
+    const made = await Promise.all(
+      Array.from({ length: count }, async () => {
+        const env = await this.createEnv('prewarm', (e) => this.onAvailable(e), 'on-demand');
+        if (!env) return 0;
+        if (this.closed || this.retiring) {
+          void env.shutdown('shutdown');
+          return 0;
+        }
+        this.envs.add(env);
+        await env.provision('prewarm');
+        return 1;
+      }),
+    );
+    return made.reduce<number>((a, b) => a + b, 0);
   }
 
   /** Told when a retiring pool has no env left. */

@@ -15,6 +15,10 @@ export type EnvCause =
   | 'after-code-change'
   | 'after-reclaim'
   | 'forced-cold'
+  /** The user killed an env (or all of a function's) from the window: the next invoke is cold. */
+  | 'forced'
+  /** Started by "pre-warm N": INIT ran before any invocation. */
+  | 'prewarm'
   | 'provisioned'
   | 'idle'
   | 'keepalive-expired'

@@ -175,7 +175,7 @@ export class Invocations {
     }
     // tail: the outcome resolves once REPORT is written, so the card gets the whole block.
     const { version } = this.engine.functions.resolve(p.name, p.qualifier);
-    const out: InvokeOutcome = await this.engine.invoke({ functionName: p.name, qualifier: p.qualifier, payload, tail: true });
+    const out: InvokeOutcome = await this.engine.invoke({ functionName: p.name, qualifier: p.qualifier, payload, tail: true, source: p.source });
     const roundTripMs = performance.now() - t0;
     const log = out.log ?? logBlockFromStreams(this.engine, p.name, out.envId, out.requestId) ?? '';
     const report = out.report ?? parseReport(log, out.requestId);

@@ -50,25 +50,34 @@ interface Client {
   inFlight: number;
   dropped: number;
   alive: boolean;
+  /** Telemetry frames from this sequence on were dropped (the client was slow): a gap frame is owed. */
+  telemetryGapFrom?: number;
+  telemetryGapTo?: number;
 }
+
+/** How often a client owed a gap frame is checked for having drained its buffer. */
+const GAP_CHECK_MS = 250;
 
 export class UiSocketHost {
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
   private readonly unlisten: () => void;
+  private readonly unlistenTelemetry: () => void;
+  private gapTimer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly limits: SocketLimits;
 
   constructor(
     private readonly session: UiSession,
     private readonly handlers: ContractHandlers,
-    streams: StreamSource,
+    private readonly streams: StreamSource,
     limits: Partial<SocketLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     // No compression: frames are small or already dense, and deflate's per-socket memory is what a flood would grow.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
     this.unlisten = streams.on((frame) => this.fanOut(frame));
+    this.unlistenTelemetry = streams.onTelemetryBatch?.((frames) => this.fanOutTelemetry(frames)) ?? (() => {});
     this.heartbeat = setInterval(() => this.ping(), this.limits.heartbeatMs).unref();
   }
 
@@ -87,7 +96,9 @@ export class UiSocketHost {
   /** Says goodbye (1001) to every client; one that does not answer within `graceMs` is cut off. */
   async close(graceMs = 1000): Promise<void> {
     this.unlisten();
+    this.unlistenTelemetry();
     clearInterval(this.heartbeat);
+    clearTimeout(this.gapTimer);
     const open = [...this.clients];
     this.clients.clear();
     await Promise.all(
@@ -145,8 +156,15 @@ export class UiSocketHost {
       case 'sub':
       case 'unsub':
         if (!isStream(m.stream)) return closeWith(ws, CLOSE.policy, `UnknownStream: ${JSON.stringify(String(m.stream)).slice(0, 60)} is not a stream of the contract.`);
-        if (m.t === 'sub') client.streams.add(m.stream);
-        else client.streams.delete(m.stream);
+        if (m.t === 'sub') {
+          client.streams.add(m.stream);
+          // Resuming telemetry: what the bus still holds after `from` (a gap frame first when not all of it).
+          const from = (m as { from?: unknown }).from;
+          if (m.stream === 'telemetry' && Number.isSafeInteger(from) && (from as number) > 0 && this.streams.telemetrySince) {
+            const frames = this.streams.telemetrySince(from as number);
+            if (frames.length > 0) this.sendEvents(client, JSON.stringify({ t: 'evs', frames } satisfies ServerMessage));
+          }
+        } else client.streams.delete(m.stream);
         return;
       default:
         return closeWith(ws, CLOSE.policy, 'MalformedMessage: t is req, sub or unsub.');
@@ -169,7 +187,56 @@ export class UiSocketHost {
     ws.send(text);
   }
 
+  private sendEvents(client: Client, text: string): void {
+    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(text);
+  }
+
+  /**
+   * Telemetry, one message per batch. A client whose buffer is past the limit misses the batch;
+   * once it has drained it gets a gap frame (from, to) first, and re-reads history.
+   */
+  private fanOutTelemetry(frames: StreamFrame<'telemetry'>[]): void {
+    if (frames.length === 0) return;
+    let text: string | undefined;
+    for (const client of this.clients) {
+      if (!client.streams.has('telemetry') || client.ws.readyState !== WebSocket.OPEN) continue;
+      if (client.ws.bufferedAmount > this.limits.eventBufferBytes) {
+        client.dropped += frames.length;
+        client.telemetryGapFrom ??= frames[0]!.seq;
+        client.telemetryGapTo = frames[frames.length - 1]!.seq;
+        this.gapTimer ??= setTimeout(() => this.sendOwedGaps(), GAP_CHECK_MS);
+        continue;
+      }
+      this.sendGapIfOwed(client);
+      text ??= JSON.stringify({ t: 'evs', frames } satisfies ServerMessage);
+      client.ws.send(text);
+    }
+  }
+
+  private sendGapIfOwed(client: Client): void {
+    if (client.telemetryGapFrom === undefined) return;
+    const fromSeq = client.telemetryGapFrom;
+    const toSeq = client.telemetryGapTo ?? fromSeq;
+    client.telemetryGapFrom = client.telemetryGapTo = undefined;
+    const gap: StreamFrame<'telemetry'> = { stream: 'telemetry', seq: toSeq, at: Date.now(), data: { type: 'gap', fromSeq, toSeq, reason: 'slow-subscriber' } };
+    client.ws.send(JSON.stringify({ t: 'ev', frame: gap } satisfies ServerMessage));
+  }
+
+  /** Clients owed a gap frame get it once their buffer drained, even when no new telemetry comes. */
+  private sendOwedGaps(): void {
+    this.gapTimer = undefined;
+    let owed = false;
+    for (const client of this.clients) {
+      if (client.telemetryGapFrom === undefined || client.ws.readyState !== WebSocket.OPEN) continue;
+      if (client.ws.bufferedAmount > this.limits.eventBufferBytes) owed = true;
+      else this.sendGapIfOwed(client);
+    }
+    if (owed) this.gapTimer = setTimeout(() => this.sendOwedGaps(), GAP_CHECK_MS);
+  }
+
   private fanOut(frame: StreamFrame): void {
+    // Telemetry goes in batches (fanOutTelemetry) when the source offers them.
+    if (frame.stream === 'telemetry' && this.streams.onTelemetryBatch) return;
     let text: string | undefined;
     for (const client of this.clients) {
       if (!client.streams.has(frame.stream) || client.ws.readyState !== WebSocket.OPEN) continue;

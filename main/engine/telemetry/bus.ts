@@ -1,0 +1,105 @@
+// The telemetry bus: every telemetry event gets a sequence number and a
+// wall-clock time, is kept in a bounded in-memory ring (so a subscriber that
+// reconnects resumes from the last sequence it saw) and is delivered to
+// subscribers in batches, off the invoke path: publishing is a push onto an
+// array; delivery happens once per tick (at most every DELIVER_MS).
+//
+// Sequence numbers continue across restarts (they start above both the last
+// persisted one and the wall clock in microseconds), so a window that
+// reconnects to a restarted engine never mistakes new events for old ones: it
+// asks to resume from a sequence the new ring does not hold and gets a gap,
+// which tells it to re-read history.
+import type { TelemetryEvent } from '../../contract/telemetry.js';
+
+export interface BusFrame {
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  event: TelemetryEvent;
+}
+
+/** What a resume finds: the frames after `from` still held, and whether some were not. */
+export interface Resume {
+  frames: BusFrame[];
+  /** Set when frames after `from` are no longer held (the subscriber must re-read history). */
+  gap?: { fromSeq: number; toSeq: number };
+}
+
+/** Frames kept for resuming: log lines travel in batches, so this is minutes of a busy workbench. */
+const RING = 20_000;
+/** Delivery batches at most this often: one message per subscriber per batch, however many events. */
+const DELIVER_MS = 16;
+
+export class TelemetryBus {
+  private readonly ring: (BusFrame | undefined)[] = new Array(RING);
+  private seq: number;
+  private readonly pending: BusFrame[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(frames: BusFrame[]) => void>();
+  private closed = false;
+
+  constructor(lastPersistedSeq = 0, now = Date.now()) {
+    this.seq = Math.max(lastPersistedSeq, Math.floor(now * 1000));
+  }
+
+  /** The sequence of the last event published. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Publishes one event; returns its sequence number. O(1): delivery is batched. */
+  publish(event: TelemetryEvent, at = Date.now()): number {
+    const frame: BusFrame = { seq: ++this.seq, at, event };
+    this.ring[frame.seq % RING] = frame;
+    if (this.listeners.size === 0 || this.closed) return frame.seq;
+    this.pending.push(frame);
+    this.timer ??= setTimeout(() => this.deliver(), DELIVER_MS);
+    return frame.seq;
+  }
+
+  /** Follows the bus: `listener` gets batches of frames in sequence order. */
+  subscribe(listener: (frames: BusFrame[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The frames after `from` that are still held, and the gap when some are not. */
+  since(from: number): Resume {
+    const last = this.seq;
+    if (from >= last) return { frames: [] };
+    const oldestHeld = Math.max(1, last - RING + 1);
+    const start = Math.max(from + 1, oldestHeld);
+    const frames: BusFrame[] = [];
+    for (let s = start; s <= last; s++) {
+      const f = this.ring[s % RING];
+      if (f && f.seq === s) frames.push(f);
+    }
+    const firstHeld = frames[0]?.seq ?? last + 1;
+    return firstHeld > from + 1 ? { frames, gap: { fromSeq: from + 1, toSeq: firstHeld - 1 } } : { frames };
+  }
+
+  /** Delivers what is pending now (tests; shutdown). */
+  flush(): void {
+    this.deliver();
+  }
+
+  close(): void {
+    this.deliver();
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private deliver(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending.splice(0);
+    for (const l of this.listeners) {
+      try {
+        l(batch);
+      } catch {
+        /* one subscriber's failure never stops the others */
+      }
+    }
+  }
+}
