@@ -60,7 +60,11 @@ exports.handler = async () => {
     expect(results.every((r) => r.status === 200 && r.json.overlapped === false)).toBe(true);
     expect(new Set(results.map((r) => r.json.stream)).size).toBe(5);
     expect(results.every((r) => report(r.log)['Init Duration'])).toBe(true);
-    expect(await environments(server.url, 'concurrent')).toHaveLength(5);
+    // Five envs were made (below); those listed now are among them (on a slow machine the first may
+    // already have reached this file's short keepalive while the last were still starting).
+    const listed = await environments(server.url, 'concurrent');
+    expect(listed.length).toBeGreaterThanOrEqual(1);
+    expect(listed.length).toBeLessThanOrEqual(5);
     // Each new env is an event with its cause: the first for the first invoke, the rest to scale out.
     const created = (await events(server.url, 'concurrent')).filter((e) => e.kind === 'env.state' && e.from === null);
     expect(created.map((e) => e.cause).sort()).toEqual(['first-invoke', 'scale-out', 'scale-out', 'scale-out', 'scale-out']);
