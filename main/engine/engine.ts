@@ -64,6 +64,8 @@ export interface EngineOptions {
   outbound?: OutboundOptions;
   /** How long and how much telemetry (invocations, log lines, envs) is kept: default 7 days, 512 MB. */
   telemetryRetention?: Partial<RetentionOptions>;
+  /** false: envs record no telemetry (the bench measures what recording costs the warm path). Default true. */
+  recordTelemetry?: boolean;
   progress?: Progress;
 }
 
@@ -225,7 +227,7 @@ export class Engine {
         keepAliveMs: options.keepAliveMs,
         logs: this.logs,
         platformEnv: DUMMY_CREDENTIALS,
-        telemetry: this.telemetry,
+        ...(options.recordTelemetry ? { telemetry: this.telemetry } : {}),
       },
       platformEnv: (fv) => this.roleCredentials.envFor(fv.credentials),
       forceCold: () => this.options.forceCold,
@@ -288,6 +290,7 @@ export class Engine {
         asyncConcurrency: opts.asyncConcurrency ?? 10,
         outbound: opts.outbound ?? {},
         telemetryRetention: opts.telemetryRetention ?? {},
+        recordTelemetry: opts.recordTelemetry ?? true,
         progress: opts.progress ?? (() => {}),
       },
       docker,

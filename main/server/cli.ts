@@ -34,6 +34,9 @@ commands:
           --async-concurrency <n> most async deliveries at once (default 10; fewer while the cores are saturated)
           --region <r>          region in ARNs and the environment (default us-east-1)
           --auth <mode>         who may call the API (default: default)
+          --telemetry-days <n>  how long invocations, log lines and envs are kept (default 7)
+          --telemetry-max-mb <n> how much of them is kept on disk (default 512; the oldest go first)
+          --no-telemetry        record no telemetry (the panels stay empty; for measuring what it costs)
                                 default: a SigV4-signed request (any AWS client, any keys) and no foreign Origin
                                 strict:  the signature must be made with the workbench's own keys (lwb credentials)
                                 off:     no checks, for benchmarking only
@@ -69,6 +72,9 @@ async function serve(argv: string[]): Promise<void> {
     'async-concurrency': 'number',
     region: 'string',
     auth: 'string',
+    'telemetry-days': 'number',
+    'telemetry-max-mb': 'number',
+    'no-telemetry': 'boolean',
     ...OUTBOUND_FLAGS,
   });
   const authMode = (flags.auth as string | undefined) ?? 'default';
@@ -83,6 +89,8 @@ async function serve(argv: string[]): Promise<void> {
     'account-concurrency': [1, 100_000],
     'async-retry-base-ms': [0, 3_600_000],
     'async-concurrency': [1, 1_000],
+    'telemetry-days': [1, 3650],
+    'telemetry-max-mb': [16, 1_048_576],
   };
   for (const [name, [min, max]] of Object.entries(limits)) {
     const v = flags[name];
@@ -122,6 +130,11 @@ async function serve(argv: string[]): Promise<void> {
       asyncConcurrency: flags['async-concurrency'] as number | undefined,
       region: flags.region as string | undefined,
       outbound: outboundFromFlags(flags),
+      telemetryRetention: {
+        ...(flags['telemetry-days'] !== undefined ? { maxAgeMs: (flags['telemetry-days'] as number) * 86_400_000 } : {}),
+        ...(flags['telemetry-max-mb'] !== undefined ? { maxBytes: (flags['telemetry-max-mb'] as number) * 1024 * 1024 } : {}),
+      },
+      recordTelemetry: flags['no-telemetry'] !== true,
     },
   }).catch((err) => {
     throw explainListenError(err, { api: wanted, functionUrls: flags['function-url-port'] as number | undefined });
