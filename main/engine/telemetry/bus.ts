@@ -27,6 +27,11 @@ export interface Resume {
 
 /** Frames kept for resuming: log lines travel in batches, so this is minutes of a busy workbench. */
 const RING = 20_000;
+/**
+ * Log text the ring may hold (characters): a frame is a batch of up to 2,000 lines, so a flood of
+ * long lines would otherwise keep gigabytes for resumes. Past this the oldest frames are let go.
+ */
+const RING_TEXT_CHARS = 32 * 1024 * 1024;
 /** Delivery batches at most this often: one message per subscriber per batch, however many events. */
 const DELIVER_MS = 16;
 
@@ -37,6 +42,9 @@ export class TelemetryBus {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(frames: BusFrame[]) => void>();
   private closed = false;
+  /** The oldest sequence still held (frames before it were let go for RING_TEXT_CHARS). */
+  private oldestHeld = 1;
+  private heldChars = 0;
 
   constructor(lastPersistedSeq = 0, now = Date.now()) {
     this.seq = Math.max(lastPersistedSeq, Math.floor(now * 1000));
@@ -50,7 +58,22 @@ export class TelemetryBus {
   /** Publishes one event; returns its sequence number. O(1): delivery is batched. */
   publish(event: TelemetryEvent, at = Date.now()): number {
     const frame: BusFrame = { seq: ++this.seq, at, event };
-    this.ring[frame.seq % RING] = frame;
+    const slot = frame.seq % RING;
+    const overwritten = this.ring[slot];
+    if (overwritten) this.heldChars -= textChars(overwritten.event);
+    this.ring[slot] = frame;
+    if (event.type === 'logs') {
+      this.heldChars += textChars(event);
+      this.oldestHeld = Math.max(this.oldestHeld, this.seq - RING + 1);
+      while (this.heldChars > RING_TEXT_CHARS && this.oldestHeld < this.seq) {
+        const old = this.ring[this.oldestHeld % RING];
+        if (old && old.seq === this.oldestHeld) {
+          this.heldChars -= textChars(old.event);
+          this.ring[this.oldestHeld % RING] = undefined;
+        }
+        this.oldestHeld++;
+      }
+    }
     if (this.listeners.size === 0 || this.closed) return frame.seq;
     this.pending.push(frame);
     this.timer ??= setTimeout(() => this.deliver(), DELIVER_MS);
@@ -67,7 +90,7 @@ export class TelemetryBus {
   since(from: number): Resume {
     const last = this.seq;
     if (from >= last) return { frames: [] };
-    const oldestHeld = Math.max(1, last - RING + 1);
+    const oldestHeld = Math.max(1, this.oldestHeld, last - RING + 1);
     const start = Math.max(from + 1, oldestHeld);
     const frames: BusFrame[] = [];
     for (let s = start; s <= last; s++) {
@@ -102,4 +125,12 @@ export class TelemetryBus {
       }
     }
   }
+}
+
+/** The log text a frame holds (0 for any other event). */
+function textChars(e: TelemetryEvent): number {
+  if (e.type !== 'logs') return 0;
+  let n = 0;
+  for (const l of e.lines) n += l.text.length + 64;
+  return n;
 }
