@@ -38,7 +38,8 @@ export interface SocketLimits {
 
 export const DEFAULT_LIMITS: SocketLimits = {
   maxMessageBytes: 64 * 1024 * 1024,
-  eventBufferBytes: 1024 * 1024,
+  // A log flood sends batches of up to 2,000 lines: room for a few of them before a slow window gets a gap.
+  eventBufferBytes: 4 * 1024 * 1024,
   hardBufferBytes: 256 * 1024 * 1024,
   maxInFlight: 256,
   heartbeatMs: 30_000,
