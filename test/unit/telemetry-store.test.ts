@@ -150,6 +150,28 @@ describe('TelemetryStore: writes and reads', () => {
     expect(s.size()).toMatchObject({ lines: 61, invocations: 7, envs: 3 });
   });
 
+  it('a read during a flood of queued lines finds them in memory instead of writing them all first', () => {
+    const s = openStore(freshDir(), { flushMs: 3_600_000 });
+    s.addLines(Array.from({ length: 1000 }, (_, k) => line(k + 1)));
+    s.flush(); // 1..1000 stored
+    s.addInvocation(invocation(0));
+    s.addLines(Array.from({ length: 100_000 }, (_, k) => line(1001 + k)));
+    const c0 = mainThreadCpuMs();
+    const newest = s.logs({ name: 'orders', limit: 3 });
+    const readMs = mainThreadCpuMs() - c0;
+    expect(newest).toEqual({ items: [line(100_998), line(100_999), line(101_000)], more: true });
+    expect(s.queuedRows()).toBe(100_000); // the invocation was written, the lines were not
+    expect(readMs).toBeLessThan(500);
+    // Pages cross from stored to queued lines and back, in id order, without gaps.
+    expect(s.logs({ name: 'orders', afterId: 998, limit: 4 }).items.map((l) => l.id)).toEqual([999, 1000, 1001, 1002]);
+    expect(s.logs({ name: 'orders', beforeId: 1003, limit: 4 }).items.map((l) => l.id)).toEqual([999, 1000, 1001, 1002]);
+    expect(s.logs({ name: 'orders', requestId: 'req-100', limit: 20 }).items.map((l) => l.id)).toEqual([1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009]);
+    expect(s.logs({ name: 'orders', envId: 'env-1', requestId: 'req-100', afterId: 0, limit: 2 })).toMatchObject({ items: [{ id: 1001 }, { id: 1003 }], more: true });
+    expect(s.invocations({ limit: 5 }).items.map((r) => r.requestId)).toEqual(['req-0']);
+    s.flush();
+    expect(s.logs({ name: 'orders', limit: 3 }).items.map((l) => l.id)).toEqual([100_998, 100_999, 101_000]);
+  });
+
   it('writes by itself after flushMs, without a read', async () => {
     const dir = freshDir();
     const s = openStore(dir, { flushMs: 20 });
@@ -471,6 +493,7 @@ describe('TelemetryStore: hostile strings', () => {
       expect(store.envs({ includeGone: true, limit: 1 }).items[0]).toMatchObject({ cause: lone, endReason: nul });
       expect(store.tmpChanges('env-0')[0]!.removed).toEqual([lone, nul]);
     };
+    s.flush(); // read back from SQLite, not from the queue
     check(s);
     closeStore(s);
     check(openStore(dir));

@@ -24,6 +24,15 @@ export interface RetentionOptions {
 
 export const DEFAULT_RETENTION: RetentionOptions = { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 512 * 1024 * 1024 };
 
+export interface LogsQuery {
+  name: string;
+  envId?: string;
+  requestId?: string;
+  beforeId?: number;
+  afterId?: number;
+  limit: number;
+}
+
 export interface TelemetryStoreOptions {
   retention?: Partial<RetentionOptions>;
   /** How long writes may wait in memory before a flush starts (ms). */
@@ -113,6 +122,9 @@ class Fifo<T> {
     this.head = (this.head + 1) & (this.buf.length - 1);
     if (--this.count === 0 && this.buf.length > RING_KEEP) this.resize(RING_MIN);
     return item;
+  }
+  forEach(fn: (item: T) => void): void {
+    for (let i = 0; i < this.count; i++) fn(this.buf[(this.head + i) & (this.buf.length - 1)]!);
   }
   /** Drops the n oldest; returns how many went. */
   dropOldest(n: number): number {
@@ -207,8 +219,7 @@ export class TelemetryStore {
     } catch (err) {
       if (!isCorruptionError(err)) throw err;
       // Telemetry is history, not state: a damaged file is kept aside for a look and the workbench starts afresh.
-      const aside = `${path}.corrupt-${Date.now()}`;
-      renameSync(path, aside);
+      renameSync(path, `${path}.corrupt-${Date.now()}`);
       for (const ext of ['-wal', '-shm']) rmSync(path + ext, { force: true });
       db = openTelemetryDb(path);
     }
@@ -276,6 +287,7 @@ export class TelemetryStore {
   }
 
   private queued(n: number): void {
+    if (this.closed) return this.discardAfterClose();
     this.pending += n;
     if (this.pending > MAX_QUEUED_ROWS && this.qLines.size > 0) {
       const gone = this.qLines.dropOldest(this.pending - MAX_QUEUED_ROWS);
@@ -289,6 +301,11 @@ export class TelemetryStore {
     }
   }
 
+  /** Whatever is added after close() (an engine still winding down) is let go, not kept in memory. */
+  private discardAfterClose(): void {
+    for (const q of [this.qEnvs, this.qStates, this.qInvocations, this.qTmp, this.qLines] as Fifo<unknown>[]) q.dropOldest(q.size);
+  }
+
   /** One chunk, then yield the loop to others before the next. */
   private readonly drainStep = (): void => {
     this.flushTimer = undefined;
@@ -300,10 +317,18 @@ export class TelemetryStore {
 
   /** Writes everything queued, now, in one transaction. */
   flush(): void {
-    if (this.pending > 0 && !this.closed) this.writeChunk(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    if (this.pending > 0 && !this.closed) this.writeChunk(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, true);
   }
 
-  private writeChunk(maxRows: number, maxMs: number): void {
+  /**
+   * What reads call: writes every queued row except log lines, which can be a flood of hundreds
+   * of thousands (seconds of writing); logs() finds queued lines in memory instead.
+   */
+  private flushForRead(): void {
+    if (this.pending > this.qLines.size && !this.closed) this.writeChunk(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, false);
+  }
+
+  private writeChunk(maxRows: number, maxMs: number, linesToo = true): void {
     const deadline = performance.now() + maxMs;
     let taken = 0;
     let written = 0;
@@ -314,7 +339,7 @@ export class TelemetryStore {
         let checkAt = 32;
         while (taken < maxRows) {
           try {
-            const n = this.writeNext(maxRows - taken);
+            const n = this.writeNext(maxRows - taken, linesToo);
             if (n === 0) break;
             written += n;
             taken += n;
@@ -346,8 +371,8 @@ export class TelemetryStore {
    * Takes the next queued rows off their queue and writes them (envs and states first: lines are
    * the bulk, and go LINE_BATCH to a statement); returns how many, 0 when none are left.
    */
-  private writeNext(room: number): number {
-    if (this.pending === 0) return 0;
+  private writeNext(room: number, linesToo: boolean): number {
+    if (this.pending === 0 || (!linesToo && this.pending === this.qLines.size)) return 0;
     if (this.qLines.size >= LINE_BATCH && room >= LINE_BATCH && this.qEnvs.size + this.qStates.size + this.qInvocations.size + this.qTmp.size === 0) {
       const batch: LogLine[] = [];
       for (let i = 0; i < LINE_BATCH; i++) batch.push(this.qLines.shift()!);
@@ -484,7 +509,7 @@ export class TelemetryStore {
   // ---- reads: flush first ----
 
   invocations(q: { name?: string; envId?: string; since?: number; until?: number; limit: number }): { items: InvocationRecord[]; more: boolean } {
-    this.flush();
+    this.flushForRead();
     const where: string[] = [];
     const args: unknown[] = [];
     // With an env, its index is the narrower one (unary + keeps SQLite off the function's).
@@ -498,18 +523,52 @@ export class TelemetryStore {
   }
 
   invocation(requestId: string): InvocationDetail | undefined {
-    this.flush();
+    this.flushForRead();
     const row = this.stmt(`SELECT ${INVOCATION_COLUMNS}, payload_head, response_head FROM invocations WHERE request_id = ?`).get(requestId) as Row | undefined;
     if (!row) return undefined;
     return { ...toInvocation(row), payloadHead: row.payload_head as string, responseHead: row.response_head as string };
   }
 
   /** Ascending id. With afterId: the first `limit` after it; without: the newest `limit` (before beforeId). */
-  logs(q: { name: string; envId?: string; requestId?: string; beforeId?: number; afterId?: number; limit: number }): { items: LogLine[]; more: boolean } {
-    this.flush();
+  logs(q: LogsQuery): { items: LogLine[]; more: boolean } {
+    this.flushForRead();
+    const limit = cleanLimit(q.limit);
+    const ascending = q.afterId !== undefined;
+    const stored = this.storedLines(q, limit, ascending);
+    const queued = this.queuedLines(q);
+    if (queued.length === 0) {
+      const items = stored.slice(0, limit);
+      if (!ascending) items.reverse();
+      return { items, more: stored.length > limit };
+    }
+    // Lines still queued are the newest: merged with the stored ones, as if they had been written.
+    const seen = new Set(stored.map((l) => l.id));
+    const all = stored.concat(queued.filter((l) => !seen.has(l.id))).sort(ascending ? (a, b) => a.id - b.id : (a, b) => b.id - a.id);
+    const items = all.slice(0, limit);
+    if (!ascending) items.reverse();
+    return { items, more: all.length > limit };
+  }
+
+  /** Queued lines matching a logs() query, as stored lines read back. */
+  private queuedLines(q: LogsQuery): LogLine[] {
+    const out: LogLine[] = [];
+    if (this.qLines.size === 0) return out;
+    this.qLines.forEach((l) => {
+      if (l.functionName !== q.name || (q.envId !== undefined && l.envId !== q.envId) || (q.requestId !== undefined && l.requestId !== q.requestId)) return;
+      if ((q.beforeId !== undefined && !(l.id < q.beforeId)) || (q.afterId !== undefined && !(l.id > q.afterId))) return;
+      const line: LogLine = { id: l.id, at: l.at, functionName: l.functionName, envId: l.envId, stream: l.stream, text: l.text };
+      if (l.requestId !== undefined) line.requestId = l.requestId;
+      if (l.level !== undefined) line.level = l.level;
+      out.push(line);
+    });
+    return out;
+  }
+
+  /** Up to limit + 1 stored lines matching a logs() query, in the query's order. */
+  private storedLines(q: LogsQuery, limit: number, ascending: boolean): LogLine[] {
     const fn = this.nameIds.get(q.name);
     const env = q.envId === undefined ? undefined : this.nameIds.get(q.envId);
-    if (fn === undefined || (q.envId !== undefined && env === undefined)) return { items: [], more: false };
+    if (fn === undefined || (q.envId !== undefined && env === undefined)) return [];
     // Narrowest index first: the request's, else the env's, else the function's (unary + keeps SQLite off the others).
     const where = [env !== undefined || q.requestId !== undefined ? '+fn = ?' : 'fn = ?'];
     const args: unknown[] = [fn];
@@ -517,17 +576,13 @@ export class TelemetryStore {
     if (q.requestId !== undefined) where.push('request_id = ?'), args.push(q.requestId);
     if (q.beforeId !== undefined) where.push('id < ?'), args.push(q.beforeId);
     if (q.afterId !== undefined) where.push('id > ?'), args.push(q.afterId);
-    const limit = cleanLimit(q.limit);
-    const ascending = q.afterId !== undefined;
     const rows = this.stmt(`SELECT id, at, fn, env, request_id, stream, level, text FROM logs ${whereSql(where)} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT ?`).all(...args, limit + 1) as Row[];
-    const items = rows.slice(0, limit).map((r) => this.toLine(r));
-    if (!ascending) items.reverse();
-    return { items, more: rows.length > limit };
+    return rows.map((r) => this.toLine(r));
   }
 
   /** Newest created first. */
   envs(q: { name?: string; includeGone: boolean; limit: number }): { items: EnvRecord[]; more: boolean } {
-    this.flush();
+    this.flushForRead();
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.name !== undefined) where.push('function = ?'), args.push(q.name);
@@ -539,7 +594,7 @@ export class TelemetryStore {
 
   /** Ascending time, from `since` (inclusive). */
   envStates(q: { name?: string; since?: number; limit: number }): { items: EnvStateChange[]; more: boolean } {
-    this.flush();
+    this.flushForRead();
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.name !== undefined) where.push('function = ?'), args.push(q.name);
@@ -554,14 +609,14 @@ export class TelemetryStore {
   }
 
   tmpChanges(envId: string): TmpChange[] {
-    this.flush();
+    this.flushForRead();
     const rows = this.stmt('SELECT change FROM tmp_changes WHERE env_id = ? ORDER BY at, rowid').all(envId) as { change: string }[];
     return rows.map((r) => JSON.parse(r.change) as TmpChange);
   }
 
   metrics(q: { name: string; from: number; to: number; bucketMs: number }): MetricsView {
     const plan = planBuckets(q.from, q.to, q.bucketMs); // refuse a bad range before reading anything
-    this.flush();
+    this.flushForRead();
     const rows = this.stmt(
       'SELECT started_at, duration_ms, billed_ms, memory_mb, max_memory_mb, arch, status, cold, cause FROM invocations WHERE function = ? AND started_at >= ? AND started_at < ?',
     ).raw(true).all(q.name, plan.start, plan.end) as unknown[][];
@@ -592,7 +647,7 @@ export class TelemetryStore {
   }
 
   size(): { bytes: number; lines: number; invocations: number; envs: number } {
-    this.flush();
+    this.flushForRead();
     const envs = (this.stmt('SELECT count(*) AS n FROM envs').get() as { n: number }).n;
     return { bytes: this.fileBytes(), lines: this.lineCount, invocations: this.invocationCount, envs };
   }
