@@ -54,6 +54,8 @@ interface Client {
   /** Telemetry frames from this sequence on were dropped (the client was slow): a gap frame is owed. */
   telemetryGapFrom?: number;
   telemetryGapTo?: number;
+  /** A resume replayed frames up to this sequence: the bus's pending batch may hold them again. */
+  replayedThrough?: number;
 }
 
 /** How often a client owed a gap frame is checked for having drained its buffer. */
@@ -163,7 +165,10 @@ export class UiSocketHost {
           const from = (m as { from?: unknown }).from;
           if (m.stream === 'telemetry' && Number.isSafeInteger(from) && (from as number) > 0 && this.streams.telemetrySince) {
             const frames = this.streams.telemetrySince(from as number);
-            if (frames.length > 0) this.sendEvents(client, JSON.stringify({ t: 'evs', frames } satisfies ServerMessage));
+            if (frames.length > 0) {
+              client.replayedThrough = frames[frames.length - 1]!.seq;
+              this.sendEvents(client, JSON.stringify({ t: 'evs', frames } satisfies ServerMessage));
+            }
           }
         } else client.streams.delete(m.stream);
         return;
@@ -209,6 +214,14 @@ export class UiSocketHost {
         continue;
       }
       this.sendGapIfOwed(client);
+      const replayed = client.replayedThrough;
+      if (replayed !== undefined) {
+        // Just resumed: what the replay already sent is not sent twice.
+        if (frames[frames.length - 1]!.seq > replayed) client.replayedThrough = undefined;
+        const fresh = frames.filter((f) => f.seq > replayed);
+        if (fresh.length > 0) client.ws.send(JSON.stringify({ t: 'evs', frames: fresh } satisfies ServerMessage));
+        continue;
+      }
       text ??= JSON.stringify({ t: 'evs', frames } satisfies ServerMessage);
       client.ws.send(text);
     }
