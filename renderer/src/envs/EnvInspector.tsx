@@ -56,8 +56,7 @@ function Facts({ e, now }: { e: EnvRecord; now: number }) {
     <dl className="envi-facts">
       <dt>Function</dt>
       <dd>
-        {e.functionName}
-        <span className="faint mono"> : {e.version}</span>
+        {e.functionName} <span className="faint mono">{e.version}</span>
       </dd>
       <dt>Cause</dt>
       <dd data-testid="env-inspector-cause" data-cause={e.cause}>

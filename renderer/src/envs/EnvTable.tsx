@@ -8,6 +8,7 @@ import { IconClose } from '../components/index.js';
 import { useInvocations } from '../stores/invocations.js';
 import { killEnv } from './actions.js';
 import { absolute, bytes, bytesShort, causeLabel, networkWord, shortId, stateInfo, type Sort, type SortKey } from './format.js';
+import { showEnvInInspector } from './hooks.js';
 import { StateDot, UsageBar, When } from './parts.js';
 
 interface Column {
@@ -46,7 +47,10 @@ function describe(e: EnvRecord): string {
 
 const Row = memo(function Row({ e, focused, now, showFn, showEnd }: { e: EnvRecord; focused: boolean; now: number; showFn: boolean; showEnd: boolean }) {
   const gone = e.state === 'gone';
-  const select = () => useInvocations.getState().focusEnv(e.envId);
+  const select = () => {
+    useInvocations.getState().focusEnv(e.envId);
+    showEnvInInspector();
+  };
   const key = (ev: KeyboardEvent) => {
     if (ev.key === 'Enter' || ev.key === ' ') {
       ev.preventDefault();
@@ -71,7 +75,11 @@ const Row = memo(function Row({ e, focused, now, showFn, showEnd }: { e: EnvReco
       <td className="col-state">
         <StateDot state={e.state} />
       </td>
-      <td className="col-env mono">{shortId(e.envId)}</td>
+      <td className="col-env">
+        <span className="mono">{shortId(e.envId)}</span>
+        {/* Where the side bar is too narrow for the Cause column, the cause sits under the id. */}
+        <span className="envt-sub">{causeLabel(e.cause)}</span>
+      </td>
       {showFn && (
         <td className="col-fn">
           {e.functionName}

@@ -51,6 +51,7 @@ describe('env table', () => {
     expect(relative(0, 42_000)).toBe('42 s ago');
     expect(relative(0, 5 * 60_000)).toBe('5 min ago');
     expect(bytes(1536)).toBe('1.5 KB');
+    expect(bytes(512 * 1024 * 1024)).toBe('512 MB');
     expect(bytesShort(512 * 1024 * 1024)).toBe('512M');
     expect(bytesShort(1536)).toBe('1.5K');
     expect(fraction(64, 128)).toBe(0.5);

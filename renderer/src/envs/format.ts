@@ -71,9 +71,11 @@ export function clockTime(at: number | undefined): string {
 export function bytes(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return NONE;
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+  // Whole sizes (a /tmp of 512 MB) without a decimal; others with one.
+  const unit = (v: number, u: string, digits: number) => `${Number.isInteger(v) ? v : v.toFixed(digits)} ${u}`;
+  if (n < 1024 * 1024) return unit(n / 1024, 'KB', 1);
+  if (n < 1024 ** 3) return unit(n / 1024 / 1024, 'MB', 1);
+  return unit(n / 1024 ** 3, 'GB', 2);
 }
 
 /** Compact for a column: 0, 12K, 1.2M, 512M, 10G (binary units, no "B"). */

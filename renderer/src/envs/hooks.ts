@@ -66,3 +66,12 @@ export function useForceCold(): boolean | undefined {
   const local = useForceColdLocal((s) => s.on);
   return typeof fromStatus === 'boolean' ? fromStatus : local;
 }
+
+/**
+ * Asks the inspector to show the focused env even when it was focused already (an invocation
+ * focuses its env too, so a click on that env's row changes no focus).
+ */
+export const useShowEnvRequest = create<{ n: number }>(() => ({ n: 0 }));
+export function showEnvInInspector(): void {
+  useShowEnvRequest.setState((s) => ({ n: s.n + 1 }));
+}

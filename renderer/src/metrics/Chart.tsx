@@ -52,7 +52,12 @@ function options(spec: ChartSpec, t: Tokens, width: number, marker: { current: n
     scales: { y: spec.yRange ? { range: spec.yRange } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [
       { ...axis, space: 60 },
-      { ...axis, size: 48, values: (_u, ticks) => ticks.map((v) => spec.format(v)) },
+      {
+        ...axis,
+        values: (_u, ticks) => ticks.map((v) => spec.format(v)),
+        // As wide as its longest label ("16.4 ms", "$0.0000012"): a fixed width cut them.
+        size: (_u, values) => Math.max(32, Math.ceil(Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.4) + 14),
+      },
     ],
     series: [
       { label: 'time' },

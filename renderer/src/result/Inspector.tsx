@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ContractError } from '../../../main/contract/index.js';
 import { EmptyState, ErrorBox, Kbd, Spinner, Tabs } from '../components/index.js';
 import { EnvInspector } from '../envs/EnvInspector.js';
+import { useShowEnvRequest } from '../envs/hooks.js';
 import { lookUpInvocation, sourceLabel, type LookedUp } from '../envs/records.js';
 import { selectFocused, useInvocations } from '../stores/invocations.js';
 import { History } from './History.js';
@@ -29,6 +30,11 @@ export function Inspector() {
     else if (focusedEnvId !== p.focusedEnvId && focusedEnvId) setTab('env');
     prev.current = { focusedId, focusedEnvId };
   }, [focusedId, focusedEnvId]);
+  // An env row clicked again (its env already focused by an invocation) still asks for the env.
+  const showEnv = useShowEnvRequest((s) => s.n);
+  useEffect(() => {
+    if (showEnv) setTab('env');
+  }, [showEnv]);
 
   return (
     <div className="rc-inspector" data-testid="inspector" data-tab={tab}>
