@@ -135,6 +135,8 @@ describe('TelemetryStore: writes and reads', () => {
     expect(s.envs({ includeGone: true, limit: 10 }).items.map((e) => e.envId)).toEqual(['env-b', 'env-1', 'env-0']);
     expect(s.envs({ name: 'orders', includeGone: false, limit: 10 }).items).toEqual([env(0)]);
     expect(s.envs({ name: 'orders', includeGone: true, limit: 1 })).toMatchObject({ items: [{ envId: 'env-1', state: 'gone', endReason: 'forced' }], more: true });
+    expect(s.env('env-1')).toEqual(env(1, { state: 'gone', endReason: 'forced', endedAt: T0 + 9000 }));
+    expect(s.env('env-9')).toBeUndefined();
 
     // State changes: ascending time, by function, from `since`.
     expect(s.envStates({ limit: 10 }).items.map((c) => c.seq)).toEqual([1, 2, 4, 3]);

@@ -5,10 +5,12 @@
 //
 // Writers are on the invoke path: add* only push to in-memory queues. A timer
 // commits them in chunks (at most CHUNK_ROWS rows or CHUNK_MS per event-loop
-// turn, one transaction each), so even 200,000 queued lines never stall the
-// loop for long. Reads flush everything first, so a read sees every write made
-// before it. Retention (age, then size) runs at open and every minute, also in
-// small steps.
+// turn, one transaction each: a transaction held open across turns would be
+// seen half-done by the reads in between), so even 200,000 queued lines never
+// stall the loop for long. A read sees every write made before it: it first
+// writes the queued invocations, envs and states (few), and logs() finds
+// queued lines in memory rather than writing a flood of them first. Retention
+// (age, then size) runs at open and every minute, also in small steps.
 import Database from 'better-sqlite3';
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -508,6 +510,7 @@ export class TelemetryStore {
 
   // ---- reads: flush first ----
 
+  /** Newest first (by startedAt, since inclusive, until exclusive); records without their heads. */
   invocations(q: { name?: string; envId?: string; since?: number; until?: number; limit: number }): { items: InvocationRecord[]; more: boolean } {
     this.flushForRead();
     const where: string[] = [];
@@ -592,6 +595,13 @@ export class TelemetryStore {
     return { items: rows.slice(0, limit).map((r) => JSON.parse(r.record) as EnvRecord), more: rows.length > limit };
   }
 
+  /** One env's record, gone or not. */
+  env(envId: string): EnvRecord | undefined {
+    this.flushForRead();
+    const row = this.stmt('SELECT record FROM envs WHERE env_id = ?').get(envId) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as EnvRecord) : undefined;
+  }
+
   /** Ascending time, from `since` (inclusive). */
   envStates(q: { name?: string; since?: number; limit: number }): { items: EnvStateChange[]; more: boolean } {
     this.flushForRead();
@@ -646,6 +656,7 @@ export class TelemetryStore {
     return this.seqHigh;
   }
 
+  /** The files' bytes (database and WAL) and the rows stored (lines still queued are not counted: queuedRows()). */
   size(): { bytes: number; lines: number; invocations: number; envs: number } {
     this.flushForRead();
     const envs = (this.stmt('SELECT count(*) AS n FROM envs').get() as { n: number }).n;
