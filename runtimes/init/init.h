@@ -6,6 +6,7 @@
  *   http.c     the Runtime API HTTP/1.1 server on 127.0.0.1:9001
  *   runtime.c  the runtime process: spawn, log pipes, kill/reap, OOM, memory
  *   outq.c     output queues for non-blocking fds (the channel, API connections)
+ *   tmp.c      the listing of /tmp sent after each invocation (TMP)
  *   util.c     growable buffers, clocks, small helpers
  */
 #ifndef LWB_INIT_H
@@ -46,6 +47,7 @@ enum {
     F_MEMORY = 0x88,
     F_EXIT = 0x89,
     F_FATAL = 0x8A,
+    F_TMP = 0x8B,
 };
 
 /* ---- util.c ---- */
@@ -188,6 +190,12 @@ unsigned long rt_memory_kb(void);
 /* MEMORY owed after a result (init.c): pending? send it now. */
 int memory_pending(void);
 void memory_flush(void);
+
+/* ---- tmp.c ---- */
+
+void tmp_setup(void);                       /* opens /tmp (LWB_TMP_DIR in tests); called once */
+/* Lists /tmp and sends TMP for request `id` when the listing differs from the last one sent. */
+void tmp_report(const char *id);
 
 /* Called by runtime.c after EXIT was sent: forget the invocation state. */
 void invocations_reset(void);

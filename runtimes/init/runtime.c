@@ -376,6 +376,11 @@ static void rt_finish(int have_status, int status)
     else  /* no cgroup counter: a SIGKILL nobody asked for is most likely the OOM killer */
         oom = sig == SIGKILL && !rt.kill_requested;
 
+    /* A request that did not finish (timeout, crash, KILL) may have changed /tmp: its listing
+     * goes before EXIT, taken now that no process of the env is left to race it. */
+    if (*invocation_inflight() && !rt.shutting_down)
+        tmp_report(invocation_inflight());
+
     char payload[64 + ID_MAX];
     int n = snprintf(payload, sizeof payload, "%d%c%d%c%d%c%d%c%s%c", code, 0, sig, 0, oom, 0,
                      rt.kill_requested, 0, invocation_inflight(), 0);
