@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Channel, FrameType, type InitMessage } from '../../main/engine/sandbox/channel.js';
+import type { TmpEntry } from '../../main/contract/telemetry.js';
 import { mulberry32 } from '../helpers/rng.js';
 
 const CASES = 10_000;
@@ -76,7 +77,7 @@ const num = (r: Rng) => (r.chance(20) ? -1 : r.below(1_000_000_000));
 function validFrame(r: Rng): { bytes: Buffer; msg: InitMessage } {
   const times = { next: r.next(), delivered: r.next(), done: r.next() };
   const timesBuf = () => Buffer.concat([u64(times.next), u64(times.delivered), u64(times.done)]);
-  switch (r.below(10)) {
+  switch (r.below(11)) {
     case 0: {
       const version = text(r, 4);
       const token = r.chance(80) ? Buffer.from(randomBytes(r, 32).toString('hex')) : Buffer.alloc(0);
@@ -145,11 +146,60 @@ function validFrame(r: Rng): { bytes: Buffer; msg: InitMessage } {
       const msg: InitMessage = { type: 'exit', code, signal, oomKilled: oom === 1, killed: killed === 1 };
       return { bytes: frame(FrameType.Exit, Buffer.concat(parts)), msg: inflight ? { ...msg, inflight: inflight.toString() } : msg };
     }
+    case 9:
+      return tmpFrame(r);
     default: {
       const message = text(r, 200);
       return { bytes: frame(FrameType.Fatal, z(message)), msg: { type: 'fatal', message: message.toString() } };
     }
   }
+}
+
+/** A /tmp path segment: any bytes but NUL and '/', never '.' or '..' (the init lists none). */
+function segment(r: Rng): Buffer {
+  const b = randomBytes(r, 1 + r.below(12), true);
+  for (let i = 0; i < b.length; i++) if (b[i] === 0x2f) b[i] = 0x5f;
+  return b.toString('latin1') === '.' || b.toString('latin1') === '..' ? Buffer.from('x') : b;
+}
+const tmpPath = (r: Rng): Buffer => Buffer.concat(Array.from({ length: 1 + r.below(4) }, (_, i) => (i ? [Buffer.from('/'), segment(r)] : [segment(r)])).flat());
+
+/** TMP: id, used, size, truncated, then entries (type, size, mtime ns, path, target). */
+function tmpFrame(r: Rng): { bytes: Buffer; msg: InitMessage } {
+  const requestId = text(r, 40);
+  const usedBytes = r.below(1_000_000_000);
+  const sizeBytes = r.below(1_000_000_000);
+  const truncated = r.chance(10);
+  const parts = [z(requestId), z(String(usedBytes)), z(String(sizeBytes)), z(truncated ? '1' : '0')];
+  const entries: TmpEntry[] = [];
+  for (let i = 0, n = r.chance(10) ? r.below(300) : r.below(5); i < n; i++) {
+    const type = (['f', 'd', 'l', 'o'] as const)[r.below(4)]!;
+    const size = r.below(2 ** 31) * (r.chance(10) ? 4096 : 1);
+    const mtime = r.next();
+    const path = tmpPath(r);
+    const target = type === 'l' ? randomBytes(r, r.below(80), true) : Buffer.alloc(0);
+    parts.push(Buffer.from(type), u64(BigInt(size)), u64(mtime), z(path), z(target));
+    const entry: TmpEntry = { path: path.toString('utf8'), type: ({ f: 'file', d: 'dir', l: 'link', o: 'other' } as const)[type], size, mtimeMs: Number(mtime / 1000n) / 1000 };
+    if (type === 'l') entry.target = target.toString('utf8');
+    entries.push(entry);
+  }
+  return { bytes: frame(FrameType.Tmp, Buffer.concat(parts)), msg: { type: 'tmp', requestId: requestId.toString(), usedBytes, sizeBytes, truncated, entries } };
+}
+
+/** A TMP frame whose header is sound and whose one entry is not. */
+function badTmpEntry(r: Rng): Buffer {
+  const head = Buffer.concat([z(text(r, 20)), z('1'), z('2'), z('0')]);
+  const entry = (type: string, path: Buffer | string, target = '') => Buffer.concat([Buffer.from(type), u64(1n), u64(2n), z(path), z(target)]);
+  const choices: (() => Buffer)[] = [
+    () => entry('x', 'a'), // unknown type
+    () => entry('f', '/etc/shadow'), // absolute
+    () => entry('f', ['..', 'a/../b', 'a//b', 'a/', './a', 'a/.'][r.below(6)]!), // '..', '.' or empty segments
+    () => entry('f', ''),
+    () => entry('f', 'a', 'b'), // a target on a file
+    () => Buffer.concat([Buffer.from('f'), u64(1n), u64(2n), Buffer.from('a')]), // path not terminated
+    () => Buffer.concat([Buffer.from('d'), randomBytes(r, r.below(16), true)]), // short fixed fields
+    () => Buffer.concat([Buffer.from('f'), u64(1n << 60n), u64(2n), z('a'), z('')]), // size past 2^53
+  ];
+  return frame(FrameType.Tmp, Buffer.concat([head, choices[r.below(choices.length)]!()]));
 }
 
 /** A frame with a sound length whose payload does not decode. */
@@ -168,7 +218,10 @@ function undecodableFrame(r: Rng): Buffer {
     () => frame(FrameType.Exit, Buffer.concat([z('0'), z('-1')])), // fields missing
     () => frame(FrameType.Exit, Buffer.concat(['1e3', '0', '0', '0'].map(z))),
     () => frame(FrameType.Fatal, text(r, 20)),
-    () => frame([0x00, 0x01, 0x05, 0x80, 0x8b, 0xff][r.below(6)]!, randomBytes(r, r.below(30))), // unknown type
+    () => frame(FrameType.Tmp, Buffer.concat([z(id), z('1'), z('2'), z(['2', '-1', 'x', ''][r.below(4)]!)])), // truncated is 0 or 1
+    () => frame(FrameType.Tmp, Buffer.concat([z(id), z('-1'), z('2'), z('0')])), // a negative size
+    () => badTmpEntry(r),
+    () => frame([0x00, 0x01, 0x05, 0x80, 0x8c, 0xff][r.below(6)]!, randomBytes(r, r.below(30))), // unknown type
   ];
   return choices[r.below(choices.length)]!();
 }
@@ -241,6 +294,11 @@ function wellTyped(m: InitMessage): boolean {
       return int(m.code) && int(m.signal) && typeof m.oomKilled === 'boolean' && typeof m.killed === 'boolean' && (m.inflight === undefined || str(m.inflight));
     case 'fatal':
       return str(m.message);
+    case 'tmp':
+      return (
+        str(m.requestId) && int(m.usedBytes) && int(m.sizeBytes) && typeof m.truncated === 'boolean' &&
+        m.entries.every((e) => str(e.path) && !e.path.startsWith('/') && !e.path.split('/').some((s) => s === '' || s === '.' || s === '..') && int(e.size) && Number.isFinite(e.mtimeMs) && (e.type === 'link' ? str(e.target) : e.target === undefined))
+      );
   }
 }
 

@@ -3,6 +3,7 @@
 // the socket and turns bytes into typed frames and back.
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
+import type { TmpEntry } from '../../contract/telemetry.js';
 
 export const enum FrameType {
   Start = 0x01,
@@ -19,6 +20,7 @@ export const enum FrameType {
   Memory = 0x88,
   Exit = 0x89,
   Fatal = 0x8a,
+  Tmp = 0x8b,
 }
 
 const MAX_FRAME = 16 * 1024 * 1024;
@@ -40,7 +42,9 @@ export type InitMessage =
   | { type: 'tooLarge'; times: CallTimes; requestId: string; size: number }
   | { type: 'memory'; requestId: string; maxKb: number }
   | { type: 'exit'; code: number; signal: number; oomKilled: boolean; killed: boolean; inflight?: string }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** The env's /tmp after `requestId` (sent only when it changed since the last TMP). */
+  | { type: 'tmp'; requestId: string; usedBytes: number; sizeBytes: number; truncated: boolean; entries: TmpEntry[] };
 
 /** Reads NUL-terminated strings and big-endian integers from one payload. */
 class PayloadReader {
@@ -66,12 +70,59 @@ class PayloadReader {
   times(): CallTimes {
     return { next: this.u64(), delivered: this.u64(), done: this.u64() };
   }
+  /** A decimal that must be a count: 0 or more. */
+  count(): number {
+    const n = this.int();
+    if (n < 0) throw new Error(`negative count in frame: ${n}`);
+    return n;
+  }
+  u8(): number {
+    const v = this.buf.readUInt8(this.pos);
+    this.pos += 1;
+    return v;
+  }
+  /** A NUL-terminated byte string, as bytes. */
+  bytes(): Buffer {
+    const end = this.buf.indexOf(0, this.pos);
+    if (end < 0) throw new Error('unterminated string in frame');
+    const b = this.buf.subarray(this.pos, end);
+    this.pos = end + 1;
+    return b;
+  }
   hasMore(): boolean {
     return this.pos < this.buf.length;
   }
   rest(): Buffer {
     return this.buf.subarray(this.pos);
   }
+}
+
+const TMP_TYPES: Record<number, TmpEntry['type']> = { 0x66: 'file', 0x64: 'dir', 0x6c: 'link', 0x6f: 'other' }; // f d l o
+
+/**
+ * TMP's entries: u8 type, u64 size, u64 mtime (ns), `path\0`, `target\0`. Paths are relative to
+ * /tmp: an absolute one, or one with an empty, '.' or '..' segment, is a malformed frame (the
+ * init never lists such a path; whoever consumes the listing may rely on it). Names are bytes on
+ * the env's disk; they are decoded as UTF-8 for display (invalid bytes become U+FFFD).
+ */
+function decodeTmpEntries(r: PayloadReader): TmpEntry[] {
+  const entries: TmpEntry[] = [];
+  while (r.hasMore()) {
+    const code = r.u8();
+    const type = TMP_TYPES[code];
+    if (!type) throw new Error(`bad /tmp entry type 0x${code.toString(16)}`);
+    const size = Number(r.u64());
+    if (size > Number.MAX_SAFE_INTEGER) throw new Error(`bad /tmp entry size in frame: ${size}`);
+    const mtimeMs = Number(r.u64() / 1000n) / 1000; // µs are exact in a double; ns would not be
+    const path = r.bytes().toString('utf8');
+    const target = r.bytes();
+    if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) throw new Error(`bad /tmp path in frame: ${JSON.stringify(path.slice(0, 64))}`);
+    if (type !== 'link' && target.length > 0) throw new Error(`a /tmp entry that is not a link has a target: ${JSON.stringify(path.slice(0, 64))}`);
+    const entry: TmpEntry = { path, type, size, mtimeMs };
+    if (type === 'link') entry.target = target.toString('utf8');
+    entries.push(entry);
+  }
+  return entries;
 }
 
 export function decodeFrame(type: number, payload: Buffer): InitMessage {
@@ -110,6 +161,14 @@ export function decodeFrame(type: number, payload: Buffer): InitMessage {
     }
     case FrameType.Fatal:
       return { type: 'fatal', message: r.str() };
+    case FrameType.Tmp: {
+      const requestId = r.str();
+      const usedBytes = r.count();
+      const sizeBytes = r.count();
+      const truncated = r.int();
+      if (truncated !== 0 && truncated !== 1) throw new Error(`bad truncated flag in TMP: ${truncated}`);
+      return { type: 'tmp', requestId, usedBytes, sizeBytes, truncated: truncated === 1, entries: decodeTmpEntries(r) };
+    }
     default:
       throw new Error(`unknown frame type 0x${type.toString(16)}`);
   }
