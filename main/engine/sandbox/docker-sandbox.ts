@@ -26,6 +26,7 @@ import { hostCommand } from './host-commands.js';
 import { createScratchDisk, releaseLoopDevicesUnder, releaseScratchDisk, type ScratchDisk } from './scratch-disk.js';
 import { mountRunFs, runFsUnavailable, unmount, unmountUnder } from './run-fs.js';
 import { SECCOMP_SECURITY_OPT } from './seccomp.js';
+import type { TmpDisk } from './tmp-reader.js';
 import { SANDBOX_GID, SANDBOX_UID } from '../images/rootfs.js';
 import type { EnvNetwork, NetworkPolicy } from './network.js';
 
@@ -199,6 +200,8 @@ export class DockerSandbox {
   private ip: string | undefined;
   /** The policy put in place for it, taken out again before the container (and its address) goes. */
   private policy: NetworkPolicy | undefined;
+  /** Its /tmp's disk image (scratch-disk.ts names it tmp.img in diskDir) and its init's host pid; see tmpDisk. */
+  private tmp: TmpDisk | undefined;
   channel!: Channel;
 
   private constructor(
@@ -354,6 +357,7 @@ export class DockerSandbox {
         if (!this.ip) throw new Error(`the container has no address on network ${net.name}`);
       }
       this.cgroup = info.State?.Pid ? CgroupControl.forPid(info.State.Pid) : null;
+      if (disk) this.tmp = { image: join(this.diskDir, 'tmp.img'), pid: info.State?.Pid || undefined };
 
       this.channel = await Promise.race([
         accepted,
@@ -374,6 +378,11 @@ export class DockerSandbox {
       // Mounted: detaching is deferred to the unmount. Not mounted (the start failed): freed now.
       if (disk) await releaseScratchDisk(disk);
     }
+  }
+
+  /** Where its /tmp can be read from the host without entering the env (tmp-reader.ts); undefined for a tmpfs /tmp. */
+  get tmpDisk(): TmpDisk | undefined {
+    return this.destroyed ? undefined : this.tmp;
   }
 
   get containerId(): string | undefined {
