@@ -16,7 +16,7 @@ export class EnvTmp {
   view(envId: string): TmpView {
     const env = this.live(envId);
     if (!env) {
-      const rec = this.engine.telemetryStore.envs({ includeGone: true, limit: 5000 }).items.find((e) => e.envId === envId);
+      const rec = this.engine.telemetryStore.env(envId);
       if (!rec) throw new WorkbenchError('EnvNotFound', `No environment has the id ${envId}.`, 'Pick an environment from the Environments panel.');
       return { envId, available: false, reason: 'This environment is gone: its /tmp went with it. Its per-invocation changes are still listed.', usedBytes: rec.tmpUsedBytes ?? 0, sizeBytes: rec.tmpSizeBytes, entries: [], truncated: false };
     }
