@@ -16,6 +16,7 @@ import { ApiGuard, type AuthMode } from '../main/server/auth/guard.js';
 import { loadOrCreateCredentials } from '../main/server/auth/credentials.js';
 import { MAX_SYNC_PAYLOAD, readBody } from '../main/server/http-util.js';
 import { uiBench } from './ui.js';
+import { telemetryWarmCost } from './telemetry.js';
 
 const WARM_N = Number(process.env.BENCH_WARM_N ?? 5000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_S ?? 5);
@@ -397,14 +398,16 @@ function invokeOn(port: number, fn: string, headers: Record<string, string>, age
   });
 }
 
-/** BENCH_ONLY=burst,ui (comma list of warm, cold, burst, ui) runs those sections alone; all by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'warm,cold,burst,ui').split(',').map((s) => s.trim()));
+/** BENCH_ONLY=burst,ui (comma list of warm, telemetry, cold, burst, ui) runs those sections alone; all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'warm,telemetry,cold,burst,ui').split(',').map((s) => s.trim()));
 
 async function main(): Promise<void> {
   const python = `python${execFileSync('/usr/bin/python3', ['-c', 'import sys;print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim()}`;
   emit('machine', { cpus: (await import('node:os')).cpus().length, node: process.version, docker: (await docker.version()).Version });
 
   if (ONLY.has('warm')) await warmSections();
+  // What telemetry costs the warm path, with and without a subscribed UI (bench/telemetry.ts).
+  if (ONLY.has('telemetry')) await telemetryWarmCost(emit);
   if (ONLY.has('cold')) {
     await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, true);
     await coldStarts(python, 'app.handler', HELLO_PY, true);
