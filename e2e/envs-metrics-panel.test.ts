@@ -161,6 +161,27 @@ story('Environments and Metrics panels: live envs, the /tmp browser, env actions
     expect(await envs.forceColdState()).toBe('false');
   });
 
+  it('a batch of 20 × 5 at once: Metrics draw the burst (invocations, concurrent envs, cold starts by cause)', async () => {
+    const before = (await metrics.totals())?.invocations ?? 0;
+    await win.test.open();
+    const items = await win.test.runBatch(20, 5);
+    expect(items).toHaveLength(20);
+    await metrics.open();
+    await metrics.setRange('5m');
+    const t = await metrics.waitForTotals((x) => x.invocations >= before + 20, `${before + 20} invocations`);
+    expect(t.coldStarts).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => Number((await metrics.chartFacts('concurrency')).max)).toBeGreaterThanOrEqual(2);
+    // Raise the dock so every chart is on screen for the screenshots.
+    const sep = win.page.locator('.pane-center .sep-h').first();
+    const box = (await sep.boundingBox())!;
+    await win.page.mouse.move(box.x + box.width / 2, box.y + 1);
+    await win.page.mouse.down();
+    await win.page.mouse.move(box.x + box.width / 2, 160, { steps: 8 });
+    await win.page.mouse.up();
+    await win.page.waitForTimeout(300);
+    await shootBothThemes(win.page, shotName('metrics-burst'));
+  }, 240_000);
+
   it('kill all (confirmed): no env of the function is left alive', async () => {
     const said = await envs.killAll();
     expect(said).toMatch(/killed/i);
