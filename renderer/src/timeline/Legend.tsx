@@ -1,5 +1,6 @@
 // The timeline's key: what each colour is, and the glyph of every cold-start
-// cause present in the data (a cause that never happened is not explained).
+// cause (those in the data first).
+import { useEffect, useRef, useState } from 'react';
 import type { GlyphShape } from './palette.js';
 import { causeGlyph } from './palette.js';
 
@@ -37,27 +38,76 @@ export function GlyphIcon({ shape, tone }: { shape: GlyphShape; tone: 'cold' | '
   );
 }
 
+/** Every cause the engine names, once per glyph and label (forced / forced-cold are one). */
+const ALL_CAUSES = ['first-invoke', 'scale-out', 'after-code-change', 'after-crash', 'after-timeout', 'after-out-of-memory', 'forced-cold', 'prewarm', 'provisioned', 'after-reclaim'];
+
+/**
+ * The key: span colours inline while the toolbar has room (whole items drop out, never half words),
+ * and a Legend button with all of it, the glyph of every cold-start cause included; the causes in
+ * the data are listed first.
+ */
 export function Legend({ causes }: { causes: string[] }) {
-  // Causes that share a glyph and a label (forced / forced-cold) are explained once.
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open]);
   const seen = new Set<string>();
-  const marks = causes
-    .map((c) => ({ cause: c, g: causeGlyph(c) }))
+  const marks = [...causes, ...ALL_CAUSES]
+    .map((c) => ({ cause: c, g: causeGlyph(c), present: causes.includes(c) }))
     .filter(({ g }) => (seen.has(g.label) ? false : (seen.add(g.label), true)));
   return (
-    <div className="tl-legend" aria-label="Legend">
-      {SPANS.map((s) => (
-        <span key={s.cls} className="tl-legend-item" title={s.title}>
-          <span className={`tl-sw ${s.cls}`} />
-          {s.label}
-        </span>
-      ))}
-      {marks.length > 0 && <span className="tl-legend-sep" />}
-      {marks.map(({ cause, g }) => (
-        <span key={cause} className="tl-legend-item" data-testid="timeline-legend-cause" data-cause={cause} title={`Cold start: ${g.label}`}>
-          <GlyphIcon shape={g.shape} tone={g.tone} />
-          {g.label}
-        </span>
-      ))}
+    <div className="tl-legend-wrap" ref={root}>
+      <div className="tl-legend" aria-hidden="true">
+        {SPANS.map((s) => (
+          <span key={s.cls} className="tl-legend-item" title={s.title}>
+            <span className={`tl-sw ${s.cls}`} />
+            {s.label}
+          </span>
+        ))}
+      </div>
+      <button type="button" className="tl-legend-button" data-testid="timeline-legend-button" aria-expanded={open} aria-controls="timeline-legend" onClick={() => setOpen(!open)}>
+        Legend
+      </button>
+      {open && (
+        <div className="tl-legend-pop" id="timeline-legend" data-testid="timeline-legend" role="dialog" aria-label="Timeline legend">
+          <div className="tl-legend-col">
+            <div className="tl-legend-title">Spans</div>
+            {SPANS.map((s) => (
+              <div key={s.cls} className="tl-legend-row">
+                <span className={`tl-sw ${s.cls}`} />
+                <span>
+                  <strong>{s.label}</strong> {s.title.toLowerCase()}
+                </span>
+              </div>
+            ))}
+            <div className="tl-legend-row">
+              <span className="tl-sw tl-sw-busy" />
+              <span>
+                <strong>zoomed out</strong> invokes narrower than a pixel share a column, tinted by how busy the env was in it
+              </span>
+            </div>
+          </div>
+          <div className="tl-legend-col">
+            <div className="tl-legend-title">Cold starts, by cause</div>
+            {marks.map(({ cause, g, present }) => (
+              <div key={cause} className={`tl-legend-row${present ? '' : ' is-absent'}`} data-testid="timeline-legend-cause" data-cause={cause} data-present={present}>
+                <GlyphIcon shape={g.shape} tone={g.tone} />
+                <span>{g.label}</span>
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
     </div>
   );
 }

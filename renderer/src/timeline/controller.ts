@@ -7,6 +7,7 @@ import { alpha, hatch, palette, type Palette } from './palette.js';
 import { hitTest, type Hit } from './hit.js';
 import { LANE_H, type TimelineInvocation, type TimelineLane, type TimelineModel } from './model.js';
 import { AXIS_H, barStart, drawFrame, type FrameOutput, type Selection } from './render.js';
+import { ColumnStrip } from './strip.js';
 import { TimeView } from './view.js';
 import type { ThemeName } from '../theme/tokens.js';
 
@@ -32,6 +33,8 @@ export interface FrameStats {
   merged: number;
   lanes: number;
   rects: number;
+  /** Merged pixel columns (invocations narrower than a pixel) drawn through the column strip. */
+  columns: number;
   /** Draw times of the last frames (ms), newest last. */
   recent: number[];
 }
@@ -46,10 +49,11 @@ export class TimelineController {
   selection: Selection = {};
   lastInteraction = 0;
   last: FrameOutput | undefined;
-  readonly stats: FrameStats = { frames: 0, lastAt: 0, lastMs: 0, version: -1, invocations: 0, drawn: 0, merged: 0, lanes: 0, rects: 0, recent: [] };
+  readonly stats: FrameStats = { frames: 0, lastAt: 0, lastMs: 0, version: -1, invocations: 0, drawn: 0, merged: 0, lanes: 0, rects: 0, columns: 0, recent: [] };
   private canvas: HTMLCanvasElement | undefined;
   private scroller: HTMLElement | undefined;
   private ctx: CanvasRenderingContext2D | null = null;
+  private strip: ColumnStrip | undefined;
   private pal: Palette;
   private patterns: { timeout: CanvasPattern | string } = { timeout: '' };
   private dpr = 1;
@@ -70,6 +74,7 @@ export class TimelineController {
     this.canvas = canvas;
     this.scroller = scroller;
     this.ctx = canvas.getContext('2d', { alpha: false });
+    this.strip = new ColumnStrip(document.createElement('canvas'));
     const font = getComputedStyle(canvas).fontFamily;
     this.pal = palette(this.theme, font || undefined);
     this.patterns = { timeout: this.ctx ? hatch(this.ctx, alpha(this.pal.error, 0.9), window.devicePixelRatio || 1) : '' };
@@ -173,6 +178,7 @@ export class TimelineController {
       patterns: this.patterns,
       selection: this.selection,
       now,
+      strip: this.strip,
     });
     this.last = out;
     const end = performance.now();
@@ -186,6 +192,7 @@ export class TimelineController {
     s.merged = out.merged;
     s.lanes = out.lanes.length;
     s.rects = out.rects;
+    s.columns = out.columns;
     s.recent.push(s.lastMs);
     if (s.recent.length > 600) s.recent.splice(0, s.recent.length - 600);
     this.hooks.frame(out);

@@ -97,6 +97,7 @@ function throttledLaneId(fn: string, version: string): string {
 export class TimelineModel {
   private readonly lanes = new Map<string, TimelineLane>();
   private readonly byId = new Map<string, TimelineInvocation>();
+  private readonly stateSeqs = new Set<number>();
   private readonly stateKeys = new Set<string>();
   private rowsCache: Row[] | undefined;
   private rowsHeight = 0;
@@ -156,6 +157,7 @@ export class TimelineModel {
   clear(scope?: string): void {
     this.lanes.clear();
     this.byId.clear();
+    this.stateSeqs.clear();
     this.stateKeys.clear();
     this.scope = scope;
     this.changed(true);
@@ -190,7 +192,7 @@ export class TimelineModel {
   /** A finished invocation (replaces its in-progress placeholder, or an earlier copy). */
   addInvocation(rec: InvocationRecord): void {
     if (!this.accepts(rec.functionName)) return;
-    const spans = [...rec.spans].sort((a, b) => a.start - b.start);
+    const spans = isSorted(rec.spans) ? rec.spans : [...rec.spans].sort((a, b) => a.start - b.start);
     let start = rec.startedAt;
     let end = rec.endedAt;
     for (const s of spans) {
@@ -216,7 +218,9 @@ export class TimelineModel {
     const old = this.byId.get(inv.requestId);
     if (old) this.remove(old);
     const items = lane.items;
-    const at = upperBound(items, inv.start, startOf);
+    // Live events come in start order: appending is the common case, no search for it.
+    const lastStart = items[items.length - 1]?.start;
+    const at = lastStart === undefined || lastStart <= inv.start ? items.length : upperBound(items, inv.start, startOf);
     if (at === items.length) {
       items.push(inv);
       lane.endMax.push(Math.max(lane.endMax[at - 1] ?? -Infinity, inv.end));
@@ -286,13 +290,20 @@ export class TimelineModel {
 
   addStateChange(c: EnvStateChange): void {
     if (!this.accepts(c.functionName)) return;
-    const key = c.seq > 0 ? `#${c.seq}` : `${c.envId}|${c.at}|${c.to}`;
-    if (this.stateKeys.has(key)) return;
-    this.stateKeys.add(key);
+    // Merge key: the bus sequence; history from before a restart has none (0): env, time and state then.
+    if (c.seq > 0) {
+      if (this.stateSeqs.has(c.seq)) return;
+      this.stateSeqs.add(c.seq);
+    } else {
+      const key = `${c.envId}|${c.at}|${c.to}`;
+      if (this.stateKeys.has(key)) return;
+      this.stateKeys.add(key);
+    }
     const lane = this.ensureLane(c.envId, c.functionName, c.version, c.at);
     const p: StatePoint = { at: c.at, state: c.to, seq: c.seq };
     const states = lane.states;
-    const at = upperBound(states, c.at, atOf);
+    const lastAt = states[states.length - 1]?.at;
+    const at = lastAt === undefined || lastAt <= c.at ? states.length : upperBound(states, c.at, atOf);
     if (at === states.length) states.push(p);
     else states.splice(at, 0, p);
     if (!lane.cause && c.from === null) lane.cause = c.cause;
@@ -363,4 +374,9 @@ function recomputeEndMax(lane: TimelineLane, from: number): void {
     lane.endMax[i] = m;
   }
   lane.endMax.length = lane.items.length;
+}
+
+function isSorted(spans: readonly SpanView[]): boolean {
+  for (let i = 1; i < spans.length; i++) if (spans[i]!.start < spans[i - 1]!.start) return false;
+  return true;
 }

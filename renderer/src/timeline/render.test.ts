@@ -6,9 +6,24 @@ import { tokens } from '../theme/tokens.js';
 import { invocation, storyOne } from './fixtures.js';
 import { hitTest } from './hit.js';
 import { TimelineModel } from './model.js';
-import { palette } from './palette.js';
+import { alpha, palette } from './palette.js';
 import { AXIS_H, BAR_Y, drawFrame } from './render.js';
+import { ColumnStrip, packColor } from './strip.js';
 import { TimeView } from './view.js';
+
+/** A strip canvas outside a browser: ImageData as plain bytes, and what was put. */
+function fakeStripCanvas() {
+  const c = {
+    width: 0,
+    height: 0,
+    put: undefined as { data: Uint8ClampedArray; width: number } | undefined,
+    getContext: () => ({
+      createImageData: (w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4), width: w, height: h }),
+      putImageData: (img: { data: Uint8ClampedArray; width: number }) => (c.put = img),
+    }),
+  };
+  return c;
+}
 
 interface Fill { style: unknown; rects: [number, number, number, number][] }
 
@@ -21,6 +36,8 @@ class RecordingContext {
   textBaseline = '';
   fills: Fill[] = [];
   strokeRects: [number, number, number, number][] = [];
+  images: number[][] = [];
+  imageSmoothingEnabled = true;
   texts: string[] = [];
   private path: [number, number, number, number][] = [];
   beginPath() { this.path = []; }
@@ -35,13 +52,14 @@ class RecordingContext {
   closePath() {}
   stroke() {}
   setTransform() {}
+  drawImage(_src: unknown, ...args: number[]) { this.images.push(args); }
   rectsOf(style: string) { return this.fills.filter((f) => f.style === style).flatMap((f) => f.rects); }
 }
 
-function frame(model: TimelineModel, view: TimeView, opts: { height?: number; selection?: { requestId?: string; envId?: string }; theme?: 'light' | 'dark' } = {}) {
+function frame(model: TimelineModel, view: TimeView, opts: { height?: number; selection?: { requestId?: string; envId?: string }; theme?: 'light' | 'dark'; strip?: ColumnStrip } = {}) {
   const ctx = new RecordingContext();
   const pal = palette(opts.theme ?? 'light');
-  const out = drawFrame({ ctx: ctx as unknown as CanvasRenderingContext2D, width: view.width, height: opts.height ?? 300, model, view, scrollTop: 0, pal, patterns: { timeout: 'hatch' }, selection: opts.selection ?? {}, now: 10_000 });
+  const out = drawFrame({ ctx: ctx as unknown as CanvasRenderingContext2D, width: view.width, height: opts.height ?? 300, model, view, scrollTop: 0, pal, patterns: { timeout: 'hatch' }, selection: opts.selection ?? {}, now: 10_000, strip: opts.strip });
   return { ctx, out, pal };
 }
 
@@ -92,14 +110,44 @@ describe('timeline renderer', () => {
     const { ctx, out } = frame(m, view(0, 100, 100));
     expect(out.drawn).toHaveLength(10_000);
     expect(out.merged).toBe(10_000);
-    const ok = ctx.rectsOf(tokens.light.warm);
-    expect(ok.length).toBeLessThanOrEqual(101);
-    expect(ok.every((r) => r[2] === 1)).toBe(true);
+    // Every pixel column is half busy: one run across the lane in the half-busy tint, not 10,000 rects (nor 100).
+    expect(ctx.rectsOf(alpha(tokens.light.warm, 0.82))).toEqual([[0, AXIS_H + 18 + BAR_Y, 100, 10]]);
     expect(ctx.rectsOf(tokens.light.error)).toEqual([[55, AXIS_H + 18 + BAR_Y, 1, 10]]);
     // Zoomed in, the same spans are drawn one by one.
+    // Sparse: one pixel column per invocation, each its own rect, in the faintest busy tint (5 ms of 100).
+    const sparse = new TimelineModel();
+    for (let i = 0; i < 50; i++) sparse.addInvocation(invocation({ requestId: `s${i}`, spans: [{ name: 'invoke', start: i * 1000, durationMs: 5 }] }));
+    const cols = frame(sparse, view(0, 100, 500)).ctx.rectsOf(alpha(tokens.light.warm, 0.5));
+    expect(cols.map((r) => [r[0], r[2]])).toEqual(Array.from({ length: 50 }, (_, i) => [i * 10, 1]));
+    // Busy: ten invocations filling a pixel's 100 ms in full colour.
+    const busy = new TimelineModel();
+    for (let i = 0; i < 10; i++) busy.addInvocation(invocation({ requestId: `b${i}`, spans: [{ name: 'invoke', start: 200 + i * 10, durationMs: 9 }] }));
+    expect(frame(busy, view(0, 100, 500)).ctx.rectsOf(tokens.light.warm)).toEqual([[2, AXIS_H + 18 + BAR_Y, 1, 10]]);
     const near = frame(m, view(1000, 0.01, 1000)); // 1000 … 1010 ms
     expect(near.out.merged).toBe(0);
     expect(near.out.drawn).toHaveLength(10);
+  });
+
+  it('puts merged columns through one image row per lane, busy tint and errors as the rects would be', () => {
+    const m = new TimelineModel();
+    for (let i = 0; i < 10_000; i++) m.addInvocation(invocation({ requestId: `r${i}`, status: i === 5555 ? 'error' : 'success', spans: [{ name: 'invoke', start: i, durationMs: 0.5 }] }));
+    m.addInvocation(invocation({ requestId: 'other', envId: 'e2', spans: [{ name: 'invoke', start: 3000, durationMs: 1 }] }));
+    const canvas = fakeStripCanvas();
+    const strip = new ColumnStrip(canvas as unknown as HTMLCanvasElement);
+    const { ctx, out } = frame(m, view(0, 100, 100), { strip });
+    expect(out.merged).toBe(10_001);
+    expect(out.columns).toBe(101);
+    expect(ctx.rectsOf(alpha(tokens.light.warm, 0.82))).toEqual([]); // not as rects
+    // One drawImage per lane with columns: source row → the lane's bar, stretched to its height.
+    const [first, second] = out.lanes.map((l) => l.id);
+    expect([first, second].sort()).toEqual(['e1', 'e2']);
+    expect(ctx.images).toHaveLength(2);
+    expect(ctx.images[0]).toEqual([0, 0, 100, 1, 0, AXIS_H + 18 + BAR_Y, 100, 10]);
+    const px = new Uint32Array(canvas.put!.data.buffer);
+    const row = out.lanes.findIndex((l) => l.id === 'e1');
+    expect(px[row * 100 + 10]).toBe(packColor(alpha(tokens.light.warm, 0.82)));
+    expect(px[row * 100 + 55]).toBe(packColor(tokens.light.error));
+    expect(packColor('rgba(255, 0, 16, 0.5)')).toBe(((128 << 24) | (16 << 16) | 255) >>> 0);
   });
 
   it('outlines the selected invocation and tints the selected env\'s lane', () => {

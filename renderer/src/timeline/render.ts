@@ -4,8 +4,9 @@
 // merged per lane into one pixel column (errors kept visible on top); rects are
 // batched per style and filled with one path each, so a frame costs a few
 // thousand path ops and a dozen fills however many invocations it shows.
-import { causeGlyph, glyphPath, isFilled, type Palette } from './palette.js';
-import { firstReaching, upperBound, type StatePoint, type TimelineInvocation, type TimelineLane, type TimelineModel } from './model.js';
+import { alpha, causeGlyph, glyphPath, isFilled, type Palette } from './palette.js';
+import { firstReaching, LANE_H, upperBound, type StatePoint, type TimelineInvocation, type TimelineLane, type TimelineModel } from './model.js';
+import { packColor, type ColumnStrip } from './strip.js';
 import type { TimeView } from './view.js';
 
 export const AXIS_H = 20;
@@ -37,6 +38,8 @@ export interface FrameInput {
   patterns: { timeout: CanvasPattern | string };
   selection: Selection;
   now: number;
+  /** Where merged pixel columns go when there is a canvas for them (the browser); else they are rects. */
+  strip?: ColumnStrip;
 }
 
 export interface FrameOutput {
@@ -47,51 +50,83 @@ export interface FrameOutput {
   /** Lanes with at least a pixel row on screen. */
   lanes: TimelineLane[];
   rects: number;
+  /** Merged pixel columns drawn through the strip. */
+  columns: number;
 }
 
 /** Fill styles in drawing order: later slots paint over earlier ones. */
-enum S { Life, InitState, Idle, Frozen, Queued, Acquire, Thaw, Init, Invoke, Post, TimeoutBase, TimeoutHatch, Error, InProgress, MergedOk, MergedErr, Count }
+enum S { Life, InitState, Idle, Frozen, Queued, Acquire, Thaw, Init, Invoke, Post, TimeoutBase, TimeoutHatch, Error, InProgress, Busy0, Busy1, Busy2, Busy3, MergedErr, Count }
+
+/** Pixel columns of merged invocations are tinted by how busy the env was in them (share of the pixel's time). */
+const BUSY_LEVELS = [S.Busy0, S.Busy1, S.Busy2, S.Busy3] as const;
+const BUSY_ALPHA = [0.5, 0.65, 0.82, 1];
+function busyLevel(share: number): number {
+  return share >= 0.75 ? 3 : share >= 0.4 ? 2 : share >= 0.15 ? 1 : 0;
+}
+
+/** The merged columns' colours as ImageData pixels, per palette. */
+const packed = new WeakMap<Palette, { busy: number[]; error: number }>();
+function packedColors(p: Palette): { busy: number[]; error: number } {
+  let c = packed.get(p);
+  if (!c) packed.set(p, (c = { busy: BUSY_ALPHA.map((a) => packColor(a === 1 ? p.invoke : alpha(p.invoke, a))), error: packColor(p.error) }));
+  return c;
+}
 
 class Batches {
   readonly rects: number[][] = Array.from({ length: S.Count }, () => []);
-  private readonly lastCol = new Int32Array(S.Count);
+  /** Per style, the right edge and index of the lane's last rect: the next one within a pixel extends it. */
+  private readonly lastEnd = new Float64Array(S.Count);
+  private readonly lastIdx = new Int32Array(S.Count);
   total = 0;
 
+  /** A new lane: nothing to extend. */
   resetColumns(): void {
-    this.lastCol.fill(-2147483648);
+    this.lastEnd.fill(-Infinity);
+    this.lastIdx.fill(-1);
   }
 
-  /** Adds [x0, x1] × [y, y + h]; narrower than a pixel: one pixel column, once per column and style. */
+  /**
+   * Adds [x0, x1] × [y, y + h]. Level of detail: narrower than a pixel, it takes one whole pixel
+   * column; touching the last rect of its style on this lane (a gap under half a pixel), it extends
+   * that rect, so a zoomed-out lane costs a few rects per style, not one per span.
+   */
   put(slot: S, x0: number, x1: number, y: number, h: number, width: number): void {
     if (x1 < -1 || x0 > width + 1) return;
-    if (x1 - x0 >= 1) {
-      const a = Math.max(x0, -2);
-      const b = Math.min(x1, width + 2);
-      this.rects[slot]!.push(a, y, b - a, h);
-      this.total++;
+    let a = Math.max(x0, -2);
+    let b = Math.min(x1, width + 2);
+    if (b - a < 1) {
+      a = Math.floor(a);
+      b = a + 1;
+    }
+    const r = this.rects[slot]!;
+    const i = this.lastIdx[slot]!;
+    if (i >= 0 && a <= this.lastEnd[slot]! + 0.5 && r[i + 1] === y && r[i + 3] === h) {
+      if (b > this.lastEnd[slot]!) {
+        r[i + 2] = b - r[i]!;
+        this.lastEnd[slot] = b;
+      }
       return;
     }
-    const col = Math.floor(x0);
-    if (this.lastCol[slot] === col) return;
-    this.lastCol[slot] = col;
-    this.rects[slot]!.push(col, y, 1, h);
+    this.lastIdx[slot] = r.length;
+    this.lastEnd[slot] = b;
+    r.push(a, y, b - a, h);
     this.total++;
   }
 
+  /** One fillStyle per style, then fillRect per rect: far cheaper to raster than one path of thousands of rects. */
   flush(ctx: CanvasRenderingContext2D, styles: (string | CanvasPattern)[]): void {
     for (let s = 0; s < S.Count; s++) {
       const r = this.rects[s]!;
       if (r.length === 0) continue;
       ctx.fillStyle = styles[s]!;
-      ctx.beginPath();
-      for (let i = 0; i < r.length; i += 4) ctx.rect(r[i]!, r[i + 1]!, r[i + 2]!, r[i + 3]!);
-      ctx.fill();
+      for (let i = 0; i < r.length; i += 4) ctx.fillRect(r[i]!, r[i + 1]!, r[i + 2]!, r[i + 3]!);
       r.length = 0;
     }
   }
 }
 
 const batches = new Batches();
+const NO_COL = -2147483648;
 
 function stylesFor(p: Palette, timeout: CanvasPattern | string): (string | CanvasPattern)[] {
   const s: (string | CanvasPattern)[] = [];
@@ -109,7 +144,7 @@ function stylesFor(p: Palette, timeout: CanvasPattern | string): (string | Canva
   s[S.TimeoutHatch] = timeout;
   s[S.Error] = p.error;
   s[S.InProgress] = p.post;
-  s[S.MergedOk] = p.invoke;
+  BUSY_LEVELS.forEach((slot, i) => (s[slot] = BUSY_ALPHA[i] === 1 ? p.invoke : alpha(p.invoke, BUSY_ALPHA[i]!)));
   s[S.MergedErr] = p.error;
   return s;
 }
@@ -133,7 +168,7 @@ export function barStart(inv: TimelineInvocation): number {
 
 export function drawFrame(f: FrameInput): FrameOutput {
   const { ctx, width, height, model, view, pal, now } = f;
-  const out: FrameOutput = { drawn: [], merged: 0, lanes: [], rects: 0 };
+  const out: FrameOutput = { drawn: [], merged: 0, lanes: [], rects: 0, columns: 0 };
   ctx.fillStyle = pal.plot;
   ctx.fillRect(0, 0, width, height);
 
@@ -163,6 +198,15 @@ export function drawFrame(f: FrameInput): FrameOutput {
   let selectedBox: [number, number, number, number] | undefined;
   batches.resetColumns();
   batches.total = 0;
+  const strip = f.strip;
+  const colors = packedColors(pal);
+  const stripYs: number[] = [];
+  strip?.begin(width, Math.ceil(height / LANE_H) + 2);
+  /** A merged pixel column of the lane being drawn: into the strip, or a rect without one. */
+  const column = (row: number, y: number, col: number, level: number | 'error') => {
+    if (strip) strip.set(row, col, level === 'error' ? colors.error : colors.busy[level]!, level === 'error');
+    else batches.put(level === 'error' ? S.MergedErr : BUSY_LEVELS[level]!, col, col + 1, y + BAR_Y, BAR_H, width);
+  };
 
   // Rows are sorted by y: binary search the first one on screen.
   let r = upperBound(rows, f.scrollTop, (row) => row.y + row.h);
@@ -177,6 +221,7 @@ export function drawFrame(f: FrameInput): FrameOutput {
     }
     const lane = row.lane;
     out.lanes.push(lane);
+    const stripRow = stripYs.push(y + BAR_Y) - 1;
     laneLines.push(y + row.h - 0.5);
     if (f.selection.envId === lane.id) {
       ctx.fillStyle = pal.selectedLane;
@@ -188,6 +233,8 @@ export function drawFrame(f: FrameInput): FrameOutput {
     drawStates(lane.states, laneEnd, t0, t1, x, y, width);
 
     const items = lane.items;
+    let busyCol = NO_COL;
+    let busyShare = 0;
     for (let i = firstReaching(lane, t0); i < items.length; i++) {
       const inv = items[i]!;
       if (inv.start >= t1) break;
@@ -199,8 +246,15 @@ export function drawFrame(f: FrameInput): FrameOutput {
       const rec = inv.record;
       if (x1 - x0 < 1) {
         out.merged++;
-        const bad = rec !== undefined && rec.status !== 'success';
-        batches.put(bad ? S.MergedErr : S.MergedOk, x0, x1, y + BAR_Y, BAR_H, width);
+        // Merged into one pixel column per lane: how busy that column was sets its tint; errors show whatever else is there.
+        const col = Math.floor(x0);
+        if (rec !== undefined && rec.status !== 'success') column(stripRow, y, col, 'error');
+        if (col === busyCol) busyShare += x1 - x0;
+        else {
+          if (busyCol !== NO_COL) column(stripRow, y, busyCol, busyLevel(busyShare));
+          busyCol = col;
+          busyShare = x1 - x0;
+        }
       } else if (!rec) {
         batches.put(S.InProgress, x0, x1, y + BAR_Y, BAR_H, width);
       } else if (inv.spans.length === 0) {
@@ -229,6 +283,7 @@ export function drawFrame(f: FrameInput): FrameOutput {
         selectedBox = [bx0 - 1.5, y + BAR_Y - 1.5, Math.max(x1 - bx0, 1) + 3, BAR_H + 3];
       }
     }
+    if (busyCol !== NO_COL) column(stripRow, y, busyCol, busyLevel(busyShare));
     const mark = coldMark(lane);
     if (mark && mark.at >= t0 - 10 * mpp && mark.at <= t1) {
       const g = causeGlyph(mark.cause);
@@ -240,6 +295,10 @@ export function drawFrame(f: FrameInput): FrameOutput {
   }
   out.rects = batches.total;
   batches.flush(ctx, stylesFor(pal, f.patterns.timeout));
+  if (strip) {
+    strip.blit(ctx, stripYs, BAR_H);
+    out.columns = strip.columns;
+  }
 
   if (laneLines.length) {
     ctx.strokeStyle = pal.laneLine;
@@ -270,7 +329,8 @@ export function drawFrame(f: FrameInput): FrameOutput {
       const next = states[i + 1]?.at ?? laneEnd;
       if (next < a) continue;
       if (p.state === 'frozen') batches.put(S.Frozen, xf(p.at), xf(next), y + FROZEN_Y, FROZEN_H, w);
-      else if (p.state === 'idle') batches.put(S.Idle, xf(p.at), xf(next), y + IDLE_Y, IDLE_H, w);
+      // A sub-pixel idle moment between an invoke and a freeze says nothing at that zoom: left out.
+      else if (p.state === 'idle' && (next - p.at) / mpp >= 1) batches.put(S.Idle, xf(p.at), xf(next), y + IDLE_Y, IDLE_H, w);
       else if (p.state === 'initializing') batches.put(S.InitState, xf(p.at), xf(next), y + BAR_Y, BAR_H, w);
     }
   }
