@@ -53,9 +53,12 @@ async function open(dataDir: string): Promise<Opened> {
 }
 
 const HANDLER = `
+import { writeFileSync, symlinkSync } from 'node:fs';
 let n = 0;
 export const handler = async (event) => {
   n += 1;
+  writeFileSync('/tmp/seen.txt', 'x'.repeat(n * 10));
+  if (n === 1) symlinkSync('/etc/shadow', '/tmp/shadow-link');
   console.log('hello from invocation', n);
   console.error('console.error', n);
   process.stderr.write('raw stderr ' + n + '\\n');
@@ -151,6 +154,29 @@ describe('telemetry: records, lines, spans, metrics', () => {
     expect(states.slice(0, 3)).toEqual(['starting', 'initializing', 'invoking']);
     expect(states).toContain('frozen');
     expect(states.filter((s) => s === 'invoking')).toHaveLength(2);
+  });
+
+  it('/tmp: the env\'s listing (a link shown as a link), what each invocation changed, a file read from the env\'s own disk', async () => {
+    const env = (await w.call('telemetry.envs', { name: 'tele' })).items[0]!;
+    const view = await w.call('envs.tmp', { envId: env.envId });
+    expect(view).toMatchObject({ available: true, requestId: second, truncated: false });
+    const by = Object.fromEntries(view.entries.map((e) => [e.path, e]));
+    expect(by['seen.txt']).toMatchObject({ type: 'file', size: 20 });
+    expect(by['shadow-link']).toMatchObject({ type: 'link', target: '/etc/shadow' });
+    expect(view.usedBytes).toBeGreaterThan(0);
+    expect(view.sizeBytes).toBeGreaterThan(400 * 1024 * 1024);
+    const changes = await w.call('envs.tmpChanges', { envId: env.envId });
+    expect(changes.map((c) => c.requestId)).toEqual([first, second]);
+    expect(changes[0]!.added.map((e) => e.path).sort()).toEqual(['seen.txt', 'shadow-link']);
+    expect(changes[1]!.modified.map((e) => e.path)).toEqual(['seen.txt']);
+    expect(changes[1]!.added).toEqual([]);
+    const file = await w.call('envs.tmpRead', { envId: env.envId, path: 'seen.txt' });
+    expect(Buffer.from(file.base64, 'base64').toString()).toBe('x'.repeat(20));
+    expect((await w.fail('envs.tmpRead', { envId: env.envId, path: 'shadow-link' })).code).toBe('TmpNotAFile');
+    expect((await w.fail('envs.tmpRead', { envId: env.envId, path: '../etc/passwd' })).code).toBe('InvalidParameters');
+    // The env record follows /tmp's use; a live tmp event carried each change.
+    expect(env.tmpUsedBytes).toBeGreaterThan(0);
+    expect(events('tmp').length).toBeGreaterThanOrEqual(2);
   });
 
   it('metrics: 2 invocations, one cold start (50%), cost at the public price', async () => {

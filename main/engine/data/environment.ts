@@ -14,7 +14,8 @@ import { LogStream, PlatformLines, tailBase64, type LogArchive } from '../teleme
 import { RunLog } from '../telemetry/run-log.js';
 import type { EnvTelemetry, TelemetryRecorder } from '../telemetry/recorder.js';
 import type { TmpFile, TmpView } from '../../contract/telemetry.js';
-import { WorkbenchError } from '../workbench/errors.js';
+import { TmpTracker } from '../telemetry/tmp-tracker.js';
+import { readTmpFile } from '../sandbox/tmp-reader.js';
 import { PHASES, PhaseMachine, debugHook, type EnvEvent, type EnvPhase } from './env-phases.js';
 import type { FunctionVersion, Invocation, InvokeOutcome } from './model.js';
 import { runtimeEnvironment } from './runtime-env.js';
@@ -121,6 +122,8 @@ export class ExecutionEnvironment {
   private prefaceLines: string[] = [];
   /** This env's telemetry (lines, platform events, records). */
   private readonly tel: EnvTelemetry | undefined;
+  /** Its /tmp as the init lists it after each invocation: the browser's view and per-invocation changes. */
+  private readonly tmp: TmpTracker;
   /** When the factory started creating this env and when it was ready: the first run's acquire span. */
   creation?: { startNs: bigint; readyNs: bigint };
 
@@ -136,6 +139,7 @@ export class ExecutionEnvironment {
   ) {
     this.memoryMb = fv.memorySize;
     this.pendingCause = cause;
+    this.tmp = new TmpTracker(this.id, fv.ephemeralStorage * 1024 * 1024);
     this.log = new LogStream(fv.logGroup, fv.version);
     this.lines = new PlatformLines(fv.logFormat, fv.systemLogLevel);
     this.phases = new PhaseMachine(this.id, 'new', debugHook);
@@ -196,12 +200,13 @@ export class ExecutionEnvironment {
 
   /** Its /tmp as of the end of its last invocation (the init's listing): shown without thawing the env. */
   tmpView(): TmpView {
-    return { envId: this.id, available: false, reason: 'The /tmp listing is not available yet.', usedBytes: 0, sizeBytes: this.fv.ephemeralStorage * 1024 * 1024, entries: [], truncated: false };
+    return this.tmp.view();
   }
 
-  /** One file of its /tmp, read from the env's own disk (see sandbox/tmp-reader.ts). */
-  async readTmp(path: string, _offset: number, _maxBytes: number): Promise<TmpFile> {
-    throw new WorkbenchError('TmpUnavailable', `Reading ${path} from this environment's /tmp is not available yet.`);
+  /** One file of its /tmp, read from the env's own disk image (sandbox/tmp-reader.ts): never through a host path. */
+  async readTmp(path: string, offset: number, maxBytes: number): Promise<TmpFile> {
+    const r = await readTmpFile(this.sandbox.tmpDisk, path, { offset, maxBytes });
+    return { envId: this.id, path, size: r.size, base64: r.bytes.toString('base64'), truncated: r.truncated };
   }
 
   /** A platform line that opens the next invocation's log (e.g. what was built while it waited). */
@@ -389,6 +394,12 @@ export class ExecutionEnvironment {
         const run = this.run;
         if (!this.phases.offer('response', `${m.type} frame`) || !run || m.requestId !== run.inv.requestId) return;
         return this.onResult(run, m);
+      }
+      case 'tmp': {
+        // After an invocation, before its MEMORY: what it did to /tmp (sent only when something changed).
+        const change = this.tmp.onListing(m, Date.now());
+        this.tel?.tmp(m.usedBytes, change);
+        return;
       }
       case 'memory':
         this.maxMemoryKb = Math.max(this.maxMemoryKb, m.maxKb);
