@@ -1,0 +1,152 @@
+// One log line as a row: time, env, request id (a button that selects the
+// invocation everywhere), level, stream, message. Messages are text nodes only:
+// ANSI colours become spans with classes, JSON becomes coloured tokens (one
+// line collapsed, indented when expanded), several lines show their first with
+// a count until expanded.
+import { memo, type MouseEvent, type Ref } from 'react';
+import type { KeptLine, LogBuffer } from './buffer.js';
+import { ansiSpans, clockMs, jsonTokens, messageLines, messageOf, parseJsonMessage, PLATFORM_LINE, type JsonToken, type Span } from './format.js';
+
+/** A plain row's height (px): fixed, so the list never measures it. Expanded rows are measured. */
+export const ROW_HEIGHT = 20;
+
+export interface RowProps {
+  buffer: LogBuffer;
+  /** The line's position in the buffer, and its id (a rebuild may give the position to another line). */
+  pos: number;
+  lineId: number;
+  index: number;
+  top: number;
+  envColor: number;
+  focused: boolean;
+  selected: boolean;
+  expanded: boolean;
+  measureRef?: Ref<HTMLDivElement>;
+  onToggle(line: KeptLine, index: number): void;
+  onSelect(line: KeptLine, e: MouseEvent): void;
+  onRequest(line: KeptLine): void;
+}
+
+function Spans({ spans }: { spans: Span[] }) {
+  return (
+    <>
+      {spans.map((s, i) =>
+        s.className ? (
+          <span key={i} className={s.className}>
+            {s.text}
+          </span>
+        ) : (
+          s.text
+        ),
+      )}
+    </>
+  );
+}
+
+function Json({ tokens }: { tokens: JsonToken[] }) {
+  return (
+    <>
+      {tokens.map((t, i) => (t.kind === 'space' || t.kind === 'punct' ? t.text : <span key={i} className={`lg-json-${t.kind}`}>{t.text}</span>))}
+    </>
+  );
+}
+
+function levelTone(level: string | undefined): string {
+  if (!level) return '';
+  if (level === 'ERROR' || level === 'FATAL' || level === 'CRITICAL') return 'lg-level-error';
+  if (level === 'WARN' || level === 'WARNING') return 'lg-level-warn';
+  if (level === 'DEBUG' || level === 'TRACE') return 'lg-level-debug';
+  return '';
+}
+
+// Memoised on plain values: a row re-renders only when its line, place or highlight changes, not
+// on every frame of the list around it.
+export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, focused, selected, expanded, measureRef, onToggle, onSelect, onRequest }: RowProps) {
+  const line = buffer.line(pos);
+  if (!line) return null;
+  const message = line.stream === 'platform' ? line.text : messageOf(line.text);
+  const json = parseJsonMessage(message);
+  const lines = json ? undefined : messageLines(message);
+  const multi = lines !== undefined && lines.length > 1;
+  const expandable = Boolean(json) || multi;
+  const platform = line.stream === 'platform' || PLATFORM_LINE.test(line.text);
+  const cls = ['lg-row', `lg-stream-${line.stream}`, platform ? 'lg-platform' : '', focused ? 'lg-focused' : '', selected ? 'lg-selected' : '', expanded ? 'lg-expanded' : '', expandable ? 'lg-expandable' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div
+      ref={measureRef}
+      className={cls}
+      style={{ transform: `translateY(${top}px)`, height: expanded ? undefined : ROW_HEIGHT }}
+      data-index={index}
+      data-testid="log-row"
+      data-line-id={line.id}
+      data-request-id={line.requestId ?? ''}
+      data-env-id={line.envId}
+      data-stream={line.stream}
+      data-level={line.level ?? ''}
+      role="row"
+      aria-selected={selected || undefined}
+      onClick={(e) => onSelect(line, e)}
+    >
+      <span className="lg-time" role="cell">{clockMs(line.at)}</span>
+      <span className="lg-env" role="cell" title={line.envId}>
+        <span className={`lg-dot lg-env-${envColor}`} aria-hidden="true" />
+        {line.envId.slice(0, 6)}
+      </span>
+      <span className="lg-req" role="cell">
+        {line.requestId ? (
+          <button
+            type="button"
+            className="lg-req-button"
+            data-testid="log-request"
+            title={`${line.requestId}\nSelect this invocation everywhere`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onRequest(line);
+            }}
+          >
+            {line.requestId.slice(0, 8)}
+          </button>
+        ) : (
+          <span className="lg-none">—</span>
+        )}
+      </span>
+      <span className={`lg-level ${levelTone(line.level)}`} role="cell">{line.level ?? ''}</span>
+      <span className="lg-stream" role="cell">{line.stream}</span>
+      <span className="lg-msg" role="cell">
+        {expandable && (
+          <button
+            type="button"
+            className="lg-toggle"
+            aria-expanded={expanded}
+            aria-label={expanded ? 'Collapse' : 'Expand'}
+            data-testid="log-expand"
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggle(line, index);
+            }}
+          >
+            {expanded ? '▾' : '▸'}
+          </button>
+        )}
+        <span className="lg-text">
+          {json ? (
+            <span className={expanded ? 'lg-json lg-pre' : 'lg-json'}>
+              <Json tokens={jsonTokens(json, expanded ? 2 : 0)} />
+            </span>
+          ) : expanded ? (
+            <span className="lg-pre">
+              <Spans spans={ansiSpans(lines!.join('\n'))} />
+            </span>
+          ) : (
+            <>
+              <Spans spans={ansiSpans(lines![0]!)} />
+              {multi && <span className="lg-more"> … {lines!.length - 1} more lines</span>}
+            </>
+          )}
+        </span>
+      </span>
+    </div>
+  );
+});
