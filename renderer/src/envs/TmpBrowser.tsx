@@ -75,10 +75,12 @@ function AsOf({ view, envId }: { view: TmpView; envId: string }) {
   if (!view.asOf) return <div className="envi-note">Before its first invocation.</div>;
   return (
     <div className="envi-note" data-testid="tmp-as-of">
-      as of <time title={absolute(view.asOf)}>{clockTime(view.asOf)}</time>
+      <span>
+        as of <time title={absolute(view.asOf)}>{clockTime(view.asOf)}</time>
+        {view.requestId ? ', after invocation' : ''}
+      </span>
       {view.requestId && (
         <>
-          , after invocation{' '}
           <button type="button" className="envi-link mono" title={`Focus ${view.requestId}`} onClick={() => useInvocations.getState().focus(view.requestId, envId)}>
             {shortId(view.requestId)}
           </button>

@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useUi } from '../stores/ui.js';
 import { tokens, type Tokens } from '../theme/tokens.js';
+import { niceMax } from './data.js';
 
 export const SYNC_KEY = 'lwb-metrics';
 
@@ -29,9 +30,25 @@ export interface ChartSpec {
   format(v: number): string;
   /** Fixed y range (rates: 0..100). */
   yRange?: [number, number];
+  /** Counts: ticks on whole numbers only. */
+  integer?: boolean;
 }
 
-const HEIGHT = 118;
+const HEIGHT = 128;
+
+/** Whole-number tick steps for counts (no "0.5 invocations"). */
+const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Time ticks on one line: seconds when ticks are seconds apart, the date when days apart. */
+function timeLabels(splits: number[], incr: number): string[] {
+  return splits.map((s) => {
+    const d = new Date(s * 1000);
+    if (incr >= 86_400) return `${d.getMonth() + 1}/${d.getDate()}`;
+    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return incr < 60 ? `${hm}:${pad(d.getSeconds())}` : hm;
+  });
+}
 
 const bars = uPlot.paths.bars!({ size: [0.7, 24], gap: 1 });
 const stepped = uPlot.paths.stepped!({ align: 1 });
@@ -49,12 +66,13 @@ function options(spec: ChartSpec, t: Tokens, width: number, marker: { current: n
       drag: { x: false, y: false, setScale: false },
       points: { size: 5 },
     },
-    scales: { y: spec.yRange ? { range: spec.yRange } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    scales: { y: spec.yRange ? { range: spec.yRange } : { range: (_u, _min, max) => [0, niceMax(max * 1.05)] } },
     axes: [
-      { ...axis, space: 60 },
+      { ...axis, space: 64, values: (_u, splits, _i, _space, incr) => timeLabels(splits, incr) },
       {
         ...axis,
         values: (_u, ticks) => ticks.map((v) => spec.format(v)),
+        ...(spec.integer ? { incrs: INTEGER_INCRS } : {}),
         // As wide as its longest label ("16.4 ms", "$0.0000012"): a fixed width cut them.
         size: (_u, values) => Math.max(32, Math.ceil(Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.4) + 14),
       },

@@ -14,10 +14,10 @@ const CAUSE_COLOR: Record<string, (t: Tokens) => string> = {
   'scale-out': (t) => t.frozen,
   'after-code-change': (t) => t.warm,
   forced: (t) => t.error,
-  'forced-cold': (t) => t.error,
+  'forced-cold': (t) => t.syntaxKeyword,
   prewarm: (t) => t.ok,
 };
-const OTHER_CAUSES: ((t: Tokens) => string)[] = [(t) => t.accent, (t) => t.warn, (t) => t.fgMuted, (t) => t.syntaxKeyword];
+const OTHER_CAUSES: ((t: Tokens) => string)[] = [(t) => t.accent, (t) => t.warn, (t) => t.fgMuted, (t) => t.syntaxType];
 
 export interface ChartModel {
   spec: ChartSpec;
@@ -42,6 +42,7 @@ export function chartModels(c: ChartColumns, memorySizeMb: number | undefined): 
         id: 'invocations',
         title: 'Invocations · errors · throttles',
         format: count,
+        integer: true,
         series: [
           { label: 'invocations', color: (t) => t.accent, kind: 'bars' },
           { label: 'errors', color: (t) => t.error, width: 1.5 },
@@ -87,7 +88,7 @@ export function chartModels(c: ChartColumns, memorySizeMb: number | undefined): 
       attrs: { causes: c.causes.join(',') },
     },
     {
-      spec: { id: 'concurrency', title: 'Concurrent envs', format: count, series: [{ label: 'envs', color: (t) => t.fg, kind: 'step', fill: true }] },
+      spec: { id: 'concurrency', title: 'Concurrent envs', format: count, integer: true, series: [{ label: 'envs', color: (t) => t.fg, kind: 'step', fill: true }] },
       data: [x, c.concurrentEnvs],
       attrs: { max: max(c.concurrentEnvs) },
     },

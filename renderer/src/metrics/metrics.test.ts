@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsBucket, MetricsView } from '../../../main/contract/telemetry.js';
 import { chartModels } from './charts.js';
-import { chooseBucket, duration, RANGES, rangeFor, toColumns, totalsOf, usd } from './data.js';
+import { chooseBucket, duration, niceMax, RANGES, rangeFor, toColumns, totalsOf, usd } from './data.js';
 
 const bucket = (start: number, over: Partial<MetricsBucket> = {}): MetricsBucket => ({
   start,
@@ -110,5 +110,13 @@ describe('numbers', () => {
     expect(duration(1.234)).toBe('1.23 ms');
     expect(duration(2500)).toBe('2.50 s');
     expect(duration(undefined)).toBe('—');
+  });
+
+  it('tops the y scale at a round number above the data (a tick is always labelled above 0)', () => {
+    expect(niceMax(8.4)).toBe(10);
+    expect(niceMax(68.3)).toBe(100);
+    expect(niceMax(1.05)).toBe(2);
+    expect(niceMax(0.0000057)).toBeCloseTo(0.00001);
+    expect(niceMax(0)).toBe(1);
   });
 });
