@@ -14,9 +14,15 @@
 // background cost over A's samples and hide it. A short pause between blocks
 // lets the last block's deferred work finish before the next one starts.
 //
+// Beside the latencies, each server's CPU time per invoke (all its threads,
+// read from /proc around each block and its pause): on a busy machine the p50
+// differences swing by tenths of a millisecond from run to run, the CPU cost
+// far less, and it says what the telemetry costs wherever it lands.
+//
 // The subscriber runs in a child process (this file, forked), as a browser
 // would: its JSON parsing must not sit on the event loop that times the invokes.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -95,8 +101,10 @@ export async function telemetryWarmCost(emit: Emit): Promise<void> {
         config,
         client: await LeanClient.open(servers[i]!.port),
         req: await invokeRequest(FN, '{"n":1}', 'RequestResponse', servers[i]!.credentials),
+        pid: servers[i]!.proc.pid!,
         samples: [] as number[],
         roundP50: [] as number[],
+        cpuNs: 0,
         sent: 0,
       })),
     );
@@ -122,10 +130,13 @@ export async function telemetryWarmCost(emit: Emit): Promise<void> {
       for (let j = 0; j < runs.length; j++) {
         const r = runs[(k + j) % runs.length]!;
         const block: number[] = [];
+        const cpu0 = serverCpuNs(r.pid);
         for (let i = 0; i < size; i++) block.push(await once(r));
+        await sleep(BLOCK_PAUSE_MS);
+        // After the pause: the block's batched work (bus, store) is counted with it.
+        r.cpuNs += serverCpuNs(r.pid) - cpu0;
         r.samples.push(...block);
         r.roundP50.push(median(block));
-        await sleep(BLOCK_PAUSE_MS);
       }
     }
     for (const r of runs) r.client.close();
@@ -140,6 +151,8 @@ export async function telemetryWarmCost(emit: Emit): Promise<void> {
     const costSub = p50('on_subscribed') - p50('off');
     // Paired per round (the blocks of one round ran within a few seconds of each other): the median of the differences.
     const pairedCost = (k: Config['key']) => median(byKey[k].roundP50.map((v, i) => v - byKey.off.roundP50[i]!));
+    // The server's CPU time per invoke (all its threads): far less sensitive to a busy machine than latency.
+    const cpuUs = (k: Config['key']) => byKey[k].cpuNs / N / 1000;
     const cpuCount = cpus().length;
     const busy = Math.max(loadStart[0]!, loadEnd[0]!) > cpuCount;
     const sentToC = byKey.on_subscribed.sent;
@@ -156,6 +169,8 @@ export async function telemetryWarmCost(emit: Emit): Promise<void> {
       cost_on_subscribed_p50_ms: round(costSub),
       cost_on_p50_ms_paired_by_round: round(pairedCost('on')),
       cost_on_subscribed_p50_ms_paired_by_round: round(pairedCost('on_subscribed')),
+      server_cpu_us_per_invoke: { off: round(cpuUs('off'), 1), on: round(cpuUs('on'), 1), on_subscribed: round(cpuUs('on_subscribed'), 1) },
+      cost_server_cpu_us_per_invoke: { on: round(cpuUs('on') - cpuUs('off'), 1), on_subscribed: round(cpuUs('on_subscribed') - cpuUs('off'), 1) },
       bound_p50_ms: BOUND_P50_MS,
       within_bound: costOn <= BOUND_P50_MS && costSub <= BOUND_P50_MS,
       n: N,
@@ -188,6 +203,27 @@ export async function telemetryWarmCost(emit: Emit): Promise<void> {
       await s.stop();
       removeDir(s.dataDir);
     }));
+  }
+}
+
+/**
+ * CPU time of a process, all threads, in ns (the scheduler's own accounting, /proc/<pid>/task/<tid>/schedstat);
+ * /proc/<pid>/stat's clock ticks (10 ms) where schedstat is missing.
+ */
+function serverCpuNs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        /* the thread ended meanwhile */
+      }
+    }
+    return ns;
+  } catch {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 1e7; // utime + stime, USER_HZ 100
   }
 }
 
