@@ -3,14 +3,15 @@
 // from the env's own disk image by tmp-reader.ts, never through a path the host resolves: a
 // function's links to host files show as links and the host's bytes never come back, also
 // while the function swaps a directory for a link in a loop. A frozen env is read and stays
-// frozen. Sandboxes are driven directly (DockerSandbox + the channel), with a small Node
-// function that speaks the Runtime API itself.
+// frozen. Most cases drive sandboxes directly (DockerSandbox + the channel, with a small Node
+// function that speaks the Runtime API itself); the last goes through the window's methods
+// (envs.tmp, envs.tmpChanges, envs.tmpRead) on a real engine.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, freezerState } from '../helpers/workbench.js';
+import { docker, freezerState, waitFor } from '../helpers/workbench.js';
 import { DockerSandbox, openRunDir, type RunDir } from '../../main/engine/sandbox/docker-sandbox.js';
 import { encodeInvoke, encodeStart, type InitMessage } from '../../main/engine/sandbox/channel.js';
 import { readTmpFile, type TmpRead } from '../../main/engine/sandbox/tmp-reader.js';
@@ -20,6 +21,10 @@ import { unmountUnder } from '../../main/engine/sandbox/run-fs.js';
 import { TmpTracker, type TmpListing } from '../../main/engine/telemetry/tmp-tracker.js';
 import { RuntimeImages } from '../../main/engine/images/runtime-images.js';
 import { findRuntime } from '../../main/engine/runtimes.js';
+import { Engine } from '../../main/engine/engine.js';
+import { createHandlers } from '../../main/app/handlers.js';
+import { dispatch } from '../../main/app/dispatch.js';
+import type { Method } from '../../main/contract/index.js';
 
 // The function: a Runtime API loop and a handler doing what each event asks to /tmp.
 const BOOTSTRAP = String.raw`
@@ -326,4 +331,75 @@ describe('an env with a tmpfs /tmp', () => {
     expect(refused).toMatchObject({ code: 'TmpUnavailable', message: expect.stringContaining('tmpfs') });
     env.assertNoLeak();
   }, 120_000);
+});
+
+describe.skipIf(disksMissing !== undefined)('through the window\'s methods (envs.tmp, envs.tmpChanges, envs.tmpRead)', () => {
+  const engineDir = mkdtempSync(join(tmpdir(), 'lwb-tmpview-engine-'));
+  let engine: Engine;
+  /** Every answer, as JSON, for the leak check. */
+  const answers: string[] = [];
+  const call = async (method: Method, params: unknown): Promise<{ ok: true; value: any } | { ok: false; error: { code: string; message: string } }> => {
+    const r = await dispatch(createHandlers(engine, { apiEndpoint: () => 'http://127.0.0.1:9', functionUrlEndpoint: () => 'http://127.0.0.1:10', authMode: () => 'default' as const }), method, params);
+    answers.push(JSON.stringify(r));
+    return r as never;
+  };
+  const value = async (method: Method, params: unknown) => {
+    const r = await call(method, params);
+    if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+    return r.value;
+  };
+  afterAll(async () => {
+    await engine?.close();
+    rmSync(engineDir, { recursive: true, force: true });
+  });
+
+  it('story 1 and 5: per-invocation changes, links shown as links, the host file never read, a frozen env read and left frozen', async () => {
+    engine = await Engine.open({ dataDir: engineDir, freezeAfterMs: 100 });
+    await value('functions.create', { name: 'tmpfn', template: 'nodejs-esm' });
+    const HANDLER = `
+import fs from 'node:fs';
+export const handler = async (event) => {
+  const a = event.action;
+  if (a === 'write') fs.writeFileSync('/tmp/seen.txt', 'seen once\\n');
+  if (a === 'modify') fs.appendFileSync('/tmp/seen.txt', 'seen twice\\n');
+  if (a === 'dirAndRemove') { fs.mkdirSync('/tmp/d'); fs.writeFileSync('/tmp/d/inner.txt', 'inner'); fs.unlinkSync('/tmp/seen.txt'); }
+  if (a === 'links') { fs.symlinkSync(event.hostFile, '/tmp/x'); fs.symlinkSync('/etc/shadow', '/tmp/y'); }
+  return a;
+};`;
+    await value('code.save', { name: 'tmpfn', ops: [{ op: 'write', path: 'index.mjs', content: HANDLER }] });
+    const ids: string[] = [];
+    let envId = '';
+    for (const action of ['write', 'modify', 'dirAndRemove', 'links']) {
+      const r = await value('invoke.run', { name: 'tmpfn', payload: JSON.stringify({ action, hostFile }) });
+      ids.push(r.requestId);
+      envId = r.envId;
+    }
+    const changes = (await value('envs.tmpChanges', { envId })) as { requestId: string; added: { path: string }[]; modified: { path: string }[]; removed: string[] }[];
+    expect(changes.map((c) => c.requestId)).toEqual(ids);
+    expect(changes[0]!.added.map(path)).toEqual(['seen.txt']);
+    expect(changes[1]!.modified.map(path)).toEqual(['seen.txt']);
+    expect(changes[2]!.added.map(path).sort()).toEqual(['d', 'd/inner.txt']);
+    expect(changes[2]!.removed).toEqual(['seen.txt']);
+    expect(changes[3]!.added.map(path).sort()).toEqual(['x', 'y']);
+
+    // Frozen once idle; read without a thaw.
+    const env = engine.invoker.environments().find((e) => e.id === envId)!;
+    await waitFor('the env to freeze', async () => env.state === 'frozen');
+    const container = env.sandbox.containerId!;
+    expect(await freezerState(container)).toBe('FROZEN');
+    const view = await value('envs.tmp', { envId });
+    const by = new Map((view.entries as { path: string; type: string; target?: string }[]).map((e) => [e.path, e]));
+    expect(by.get('x')).toMatchObject({ type: 'link', target: hostFile });
+    expect(by.get('y')).toMatchObject({ type: 'link', target: '/etc/shadow' });
+    expect(view).toMatchObject({ available: true, requestId: ids[3], truncated: false });
+    const inner = await value('envs.tmpRead', { envId, path: 'd/inner.txt' });
+    expect(Buffer.from(inner.base64, 'base64').toString()).toBe('inner');
+    for (const p of ['x', 'y']) {
+      const refused = await call('envs.tmpRead', { envId, path: p });
+      expect(refused.ok ? 'read' : refused.error.code).toBe('TmpNotAFile');
+    }
+    expect(await freezerState(container)).toBe('FROZEN');
+    expect(env.state).toBe('frozen');
+    for (const a of answers) expect(a.includes(SECRET)).toBe(false);
+  }, 180_000);
 });
