@@ -18,7 +18,7 @@ describe('telemetry bus', () => {
     const s2 = bus.publish(control('b'));
     expect([s1, s2]).toEqual([6, 7]);
     expect(got).toEqual([]); // not on the publisher's path
-    await new Promise((r) => setTimeout(r, 40));
+    await new Promise((r) => setTimeout(r, 100));
     expect(got).toHaveLength(1);
     expect(got[0]!.map((f) => f.seq)).toEqual([6, 7]);
     expect(new TelemetryBus(0, 1_000).lastSeq).toBe(1_000_000); // wall clock in µs: above any earlier run's

@@ -33,7 +33,7 @@ const RING = 20_000;
  */
 const RING_TEXT_CHARS = 32 * 1024 * 1024;
 /** Delivery batches at most this often: one message per subscriber per batch, however many events. */
-const DELIVER_MS = 16;
+const DELIVER_MS = 50;
 
 export class TelemetryBus {
   private readonly ring: (BusFrame | undefined)[] = new Array(RING);

@@ -3,8 +3,14 @@
 // platform events, invocation records with their spans, env records and state
 // changes. Everything goes onto the bus (live subscribers) and into the store
 // (history that survives a restart). On the invoke path this only builds small
-// objects and pushes them onto arrays: serialising, persisting and delivering
-// happen in batches elsewhere.
+// objects and pushes them onto one queue, in order; a flush (at most every
+// FLUSH_MS) numbers them on the bus and hands them to the store, so nothing of
+// it runs between an invocation's result and its caller's answer.
+//
+// What a warm invoke costs is kept small on purpose: an env moving between idle
+// and invoking is not an event of its own (its invocation record says when it
+// ran), and an env's record is published once per flush however often it
+// changed.
 import type {
   EnvLifeState,
   EnvRecord,
@@ -37,8 +43,8 @@ export const STREAM_LOG_CAP_BYTES = 64 * 1024 * 1024;
 export const HEAD_BYTES = 4096;
 /** Lines per `logs` event. */
 const LINES_PER_EVENT = 2000;
-/** Lines are published and persisted at most this often. */
-const LINE_FLUSH_MS = 20;
+/** Telemetry is published and persisted at most this often. */
+const FLUSH_MS = 20;
 
 // The init's timestamps are CLOCK_MONOTONIC nanoseconds, like process.hrtime; one anchor maps them to the wall clock.
 const WALL0 = Date.now();
@@ -107,10 +113,25 @@ export interface RunFacts {
 
 const head = (b: Buffer | undefined): string => (b ? b.subarray(0, HEAD_BYTES).toString('utf8') : '');
 
+/** What waits for the next flush, in the order it happened. */
+type Pending =
+  | { k: 'line'; line: LogLine }
+  | { k: 'state'; info: EnvInfo; from: EnvLifeState | null; to: EnvLifeState; cause: string; at: number }
+  | { k: 'platform'; type: PlatformEventType; info: EnvInfo; record: Record<string, unknown>; at: number }
+  | { k: 'invocation'; rec: InvocationDetail; payload?: Buffer; response?: Buffer }
+  | { k: 'tmp'; info: EnvInfo; change: TmpChange };
+
+/** A span in wall-clock time, when it has a length. */
+function pushSpan(spans: SpanView[], name: SpanView['name'], a: bigint, b: bigint): void {
+  if (b > a) spans.push({ name, start: wallOf(a), durationMs: msBetween(a, b) });
+}
+
 export class TelemetryRecorder {
   private nextLineId: number;
-  private pendingLines: LogLine[] = [];
-  private lineTimer: NodeJS.Timeout | undefined;
+  private pending: Pending[] = [];
+  /** Env records changed since the last flush (published once each, after the events of the flush). */
+  private dirty = new Set<EnvRecord>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly bus: TelemetryBus,
@@ -124,47 +145,93 @@ export class TelemetryRecorder {
     return new EnvTelemetry(this, info);
   }
 
+  private push(p: Pending): void {
+    this.pending.push(p);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
   /** A line as it happened; ids increase in the order lines are recorded. */
   line(l: Omit<LogLine, 'id'>): number {
     const id = this.nextLineId++;
     (l as LogLine).id = id;
-    this.pendingLines.push(l as LogLine);
-    this.lineTimer ??= setTimeout(() => this.flushLines(), LINE_FLUSH_MS);
+    this.push({ k: 'line', line: l as LogLine });
     return id;
   }
 
-  /** Publishes and persists the lines recorded since the last flush. */
-  flushLines(): void {
-    clearTimeout(this.lineTimer);
-    this.lineTimer = undefined;
-    if (this.pendingLines.length === 0) return;
-    const lines = this.pendingLines;
-    this.pendingLines = [];
-    this.store?.addLines(lines);
-    for (let i = 0; i < lines.length; i += LINES_PER_EVENT) this.bus.publish({ type: 'logs', lines: lines.slice(i, i + LINES_PER_EVENT) });
+  /** Publishes and persists everything recorded since the last flush, in order. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0 && this.dirty.size === 0) return;
+    const pending = this.pending;
+    this.pending = [];
+    let lines: LogLine[] = [];
+    const publishLines = () => {
+      if (lines.length === 0) return;
+      this.store?.addLines(lines);
+      for (let i = 0; i < lines.length; i += LINES_PER_EVENT) this.bus.publish({ type: 'logs', lines: lines.length <= LINES_PER_EVENT ? lines : lines.slice(i, i + LINES_PER_EVENT) });
+      lines = [];
+    };
+    for (const p of pending) {
+      if (p.k === 'line') {
+        lines.push(p.line);
+        continue;
+      }
+      // Lines before anything that follows them: a subscriber that gets a record has the lines it names.
+      publishLines();
+      switch (p.k) {
+        case 'state': {
+          const change = { seq: 0, at: p.at, envId: p.info.envId, functionName: p.info.functionName, version: p.info.version, from: p.from, to: p.to, cause: p.cause };
+          change.seq = this.bus.publish({ type: 'envState', change }, p.at);
+          this.store?.addEnvState(change);
+          break;
+        }
+        case 'platform':
+          this.bus.publish({ type: 'platform', event: { type: p.type, time: new Date(p.at).toISOString(), functionName: p.info.functionName, envId: p.info.envId, record: p.record } }, p.at);
+          break;
+        case 'invocation': {
+          const rec = p.rec;
+          rec.payloadHead = head(p.payload);
+          rec.responseHead = head(p.response);
+          const { payloadHead: _p, responseHead: _r, ...record } = rec;
+          rec.seq = record.seq = this.bus.publish({ type: 'invocation', record }, rec.endedAt);
+          this.store?.addInvocation(rec);
+          break;
+        }
+        case 'tmp':
+          this.store?.addTmpChange(p.info.envId, p.info.functionName, p.change);
+          this.bus.publish({ type: 'tmp', envId: p.info.envId, functionName: p.info.functionName, change: p.change });
+          break;
+      }
+    }
+    publishLines();
+    for (const rec of this.dirty) {
+      this.store?.upsertEnv({ ...rec });
+      this.bus.publish({ type: 'env', record: { ...rec } });
+    }
+    this.dirty.clear();
   }
 
-  envRecord(rec: EnvRecord): void {
-    this.store?.upsertEnv(rec);
-    this.bus.publish({ type: 'env', record: { ...rec } });
+  /** Lines are published with everything else (kept for callers that read history now). */
+  flushLines(): void {
+    this.flush();
+  }
+
+  envChanged(rec: EnvRecord): void {
+    this.dirty.add(rec);
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   envState(info: EnvInfo, from: EnvLifeState | null, to: EnvLifeState, cause: string, at: number): void {
-    const change = { seq: 0, at, envId: info.envId, functionName: info.functionName, version: info.version, from, to, cause };
-    change.seq = this.bus.publish({ type: 'envState', change }, at);
-    this.store?.addEnvState(change);
+    this.push({ k: 'state', info, from, to, cause, at });
   }
 
   platform(type: PlatformEventType, info: EnvInfo, record: Record<string, unknown>, at = Date.now()): void {
-    this.bus.publish({ type: 'platform', event: { type, time: new Date(at).toISOString(), functionName: info.functionName, envId: info.envId, record } }, at);
+    this.push({ k: 'platform', type, info, record, at });
   }
 
-  invocation(rec: InvocationDetail): void {
-    // Its lines first: a subscriber that gets the record has every line it names.
-    this.flushLines();
-    const { payloadHead: _p, responseHead: _r, ...record } = rec;
-    rec.seq = record.seq = this.bus.publish({ type: 'invocation', record }, rec.endedAt);
-    this.store?.addInvocation(rec);
+  invocation(rec: InvocationDetail, payload?: Buffer, response?: Buffer): void {
+    this.push({ k: 'invocation', rec, ...(payload ? { payload } : {}), ...(response ? { response } : {}) });
   }
 
   /** An invocation refused before any env ran it (TooManyRequestsException). */
@@ -196,8 +263,7 @@ export class TelemetryRecorder {
   }
 
   tmpChange(info: EnvInfo, change: TmpChange): void {
-    this.store?.addTmpChange(info.envId, info.functionName, change);
-    this.bus.publish({ type: 'tmp', envId: info.envId, functionName: info.functionName, change });
+    this.push({ k: 'tmp', info, change });
   }
 
   architectureOf(functionName: string): 'x86_64' | 'arm64' {
@@ -205,7 +271,7 @@ export class TelemetryRecorder {
   }
 
   close(): void {
-    this.flushLines();
+    this.flush();
   }
 }
 
@@ -246,6 +312,12 @@ export class EnvTelemetry {
     if (to === 'gone') this.flushPartials();
     this.record.state = to;
     this.record.stateSince = at;
+    // A warm env going from idle to invoking and back is what every warm invoke does: its invocation
+    // record says when it ran, so these two moves are not events (nor rows) of their own.
+    if ((from === 'idle' && to === 'invoking') || (from === 'invoking' && to === 'idle')) {
+      this.rec.envChanged(this.record);
+      return;
+    }
     if (to === 'shuttingDown') this.shutdownCause = cause;
     if (to === 'gone') {
       this.record.endReason = this.shutdownCause ?? cause;
@@ -253,7 +325,7 @@ export class EnvTelemetry {
       if (this.streamDropped > 0) this.marker(undefined, `[workbench] ${this.streamDropped} bytes of this environment's output were not kept: the workbench keeps ${STREAM_LOG_CAP_BYTES / 1048576} MB per environment`);
     }
     this.rec.envState(this.info, from, to, cause, at);
-    this.rec.envRecord(this.record);
+    this.rec.envChanged(this.record);
   }
 
   /** Output of the runtime's processes (stream 1 stdout, 2 stderr), as it arrives. */
@@ -310,18 +382,15 @@ export class EnvTelemetry {
   /** Builds, publishes and persists the record of a finished invocation. */
   invocation(f: RunFacts, range: { first?: number; last?: number }): void {
     const spans: SpanView[] = [];
-    const span = (name: SpanView['name'], a: bigint, b: bigint) => {
-      if (b > a) spans.push({ name, start: wallOf(a), durationMs: msBetween(a, b) });
-    };
     // Queued: arrival until an env was chosen, less what creating that env took (the acquire span).
     const acquireStart = f.creation ? (f.creation.startNs > f.receivedNs ? f.creation.startNs : f.receivedNs) : f.claimedNs;
-    span('queued', f.receivedNs, acquireStart);
-    if (f.creation) span('acquire', acquireStart, f.creation.readyNs);
-    if (f.thaw) span('thaw', f.thaw.startNs, f.thaw.endNs);
-    if (f.init) span('init', f.init.startNs, f.init.endNs);
+    pushSpan(spans, 'queued', f.receivedNs, acquireStart);
+    if (f.creation) pushSpan(spans, 'acquire', acquireStart, f.creation.readyNs);
+    if (f.thaw) pushSpan(spans, 'thaw', f.thaw.startNs, f.thaw.endNs);
+    if (f.init) pushSpan(spans, 'init', f.init.startNs, f.init.endNs);
     if (f.invoke) {
-      span('invoke', f.invoke.startNs, f.invoke.endNs);
-      span('postResponse', f.invoke.endNs, f.reportedNs);
+      pushSpan(spans, 'invoke', f.invoke.startNs, f.invoke.endNs);
+      pushSpan(spans, 'postResponse', f.invoke.endNs, f.reportedNs);
     }
     const queuedMs = msBetween(f.receivedNs, acquireStart);
     const endedAt = wallOf(f.reportedNs);
@@ -349,13 +418,14 @@ export class EnvTelemetry {
       responseBytes: f.response?.length ?? 0,
       ...(range.first !== undefined ? { logFrom: range.first, logTo: range.last } : {}),
       spans,
-      payloadHead: head(f.payload),
-      responseHead: head(f.response),
-    });
+      // Decoded at the flush, off the invoke path.
+      payloadHead: '',
+      responseHead: '',
+    }, f.payload, f.response);
     this.record.invocations++;
     this.record.lastUsedAt = endedAt;
     this.record.memoryPeakMb = Math.max(this.record.memoryPeakMb, f.maxMemoryUsedMb);
-    this.rec.envRecord(this.record);
+    this.rec.envChanged(this.record);
   }
 
   /** The env's /tmp after an invocation: its use, and what the invocation changed. */
@@ -363,7 +433,7 @@ export class EnvTelemetry {
     const changedUse = this.record.tmpUsedBytes !== usedBytes;
     this.record.tmpUsedBytes = usedBytes;
     if (change) this.rec.tmpChange(this.info, change);
-    if (changedUse || change) this.rec.envRecord(this.record);
+    if (changedUse || change) this.rec.envChanged(this.record);
   }
 
   platformEvent(type: PlatformEventType, record: Record<string, unknown>): void {

@@ -47,7 +47,8 @@ export interface TelemetryStoreOptions {
 /** Past this many queued rows the oldest queued log lines are dropped (never invocations or envs). */
 export const MAX_QUEUED_ROWS = 500_000;
 const CHUNK_ROWS = 2000;
-const CHUNK_MS = 10;
+// Short: a request that arrives during a chunk waits for it (H6 measured 4–8 ms at 10 ms).
+const CHUNK_MS = 3;
 /** Rows deleted per statement, and pages freed per incremental_vacuum, by retention's steps. */
 const DELETE_BATCH = 2000;
 const VACUUM_PAGES = 1000;
@@ -338,7 +339,7 @@ export class TelemetryStore {
       this.db.transaction(() => {
         const seqBefore = this.seqHigh;
         const logIdBefore = this.logIdHigh;
-        let checkAt = 32;
+        let checkAt = 8;
         while (taken < maxRows) {
           try {
             const n = this.writeNext(maxRows - taken, linesToo);
@@ -352,7 +353,7 @@ export class TelemetryStore {
             taken++;
           }
           if (taken >= checkAt) {
-            checkAt = taken + 32;
+            checkAt = taken + 8;
             if (performance.now() > deadline) break;
           }
         }
