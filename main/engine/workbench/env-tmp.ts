@@ -10,7 +10,7 @@ export class EnvTmp {
   constructor(private readonly engine: Engine) {}
 
   private live(envId: string) {
-    return this.engine.invoker.environments().find((e) => e.id === envId && e.state !== 'gone');
+    return this.engine.invoker.environments().find((e) => e.id === envId && e.state !== 'gone' && e.state !== 'shuttingDown');
   }
 
   view(envId: string): TmpView {
