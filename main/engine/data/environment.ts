@@ -291,13 +291,13 @@ export class ExecutionEnvironment {
     this.processAlive = true;
     const id = { logGroup: this.log.group, logStream: this.log.name, initializationType: this.initializationType };
     const startedNs = now();
-    this.tel?.platformEvent('platform.initStart', {
+    this.tel?.platformEvent('platform.initStart', () => ({
       initializationType: this.initializationType,
       phase: 'init',
       runtimeVersion: `${this.fv.runtime.id}.workbench`,
       functionName: this.fv.functionName,
       functionVersion: this.fv.version,
-    });
+    }));
     // A custom runtime's bootstrap may come from a layer (/opt) instead of the function's code.
     const bootstrapInOpt = this.fv.runtime.family === 'provided' && !existsSync(join(this.sandbox.taskDir, 'bootstrap'));
     const argv = bootstrapArgv(this.fv.runtime, bootstrapInOpt);
@@ -458,7 +458,7 @@ export class ExecutionEnvironment {
   private logStart(run: Run): void {
     run.startLine = this.lines.start(run.inv.requestId, this.fv.version);
     this.plat(run, run.startLine);
-    this.tel?.platformEvent('platform.start', { requestId: run.inv.requestId, version: this.fv.version });
+    this.tel?.platformEvent('platform.start', () => ({ requestId: run.inv.requestId, version: this.fv.version }));
   }
 
   private initStartLine(): string {
@@ -486,7 +486,7 @@ export class ExecutionEnvironment {
     const id = run.inv.requestId;
     this.tel?.closeRunOutput(id);
     const status = run.status ?? 'success';
-    this.tel?.platformEvent('platform.runtimeDone', { requestId: id, status, ...(run.errorType ? { errorType: run.errorType } : {}), metrics: { durationMs: run.durationMs } });
+    this.tel?.platformEvent('platform.runtimeDone', () => ({ requestId: id, status, ...(run.errorType ? { errorType: run.errorType } : {}), metrics: { durationMs: run.durationMs } }));
     this.plat(run, this.lines.end(id, status, run.durationMs));
     const reportInit = run.reportInit && run.initDurationMs !== undefined;
     const report = {
@@ -521,12 +521,12 @@ export class ExecutionEnvironment {
     if (!tel) return;
     const id = run.inv.requestId;
     const status = run.status ?? 'success';
-    tel.platformEvent('platform.report', {
+    tel.platformEvent('platform.report', () => ({
       requestId: id,
       status,
       ...(run.errorType ? { errorType: run.errorType } : {}),
       metrics: { durationMs: report.durationMs, billedDurationMs: report.billedMs, memorySizeMB: report.memorySizeMb, maxMemoryUsedMB: report.maxMemoryUsedMb, ...(report.initDurationMs !== undefined ? { initDurationMs: report.initDurationMs } : {}) },
-    });
+    }));
     const range = tel.finishRun(id);
     tel.invocation(
       {
@@ -618,8 +618,8 @@ export class ExecutionEnvironment {
   private recordInit(durationMs: number, status: 'success' | 'error' | 'timeout', errorType?: string): void {
     this.events.record({ kind: 'phase', at: Date.now(), envId: this.id, functionName: this.fv.functionName, phase: 'init', durationMs, status, errorType });
     const phase = { initializationType: this.initializationType, phase: 'init', status, ...(errorType ? { errorType } : {}) };
-    this.tel?.platformEvent('platform.initRuntimeDone', phase);
-    this.tel?.platformEvent('platform.initReport', { ...phase, metrics: { durationMs } });
+    this.tel?.platformEvent('platform.initRuntimeDone', () => phase);
+    this.tel?.platformEvent('platform.initReport', () => ({ ...phase, metrics: { durationMs } }));
   }
 
   private onInitTimeout(run: Run): void {

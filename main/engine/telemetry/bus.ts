@@ -80,6 +80,11 @@ export class TelemetryBus {
     return frame.seq;
   }
 
+  /** Someone follows the bus now (live-only events are not worth building otherwise). */
+  get followed(): boolean {
+    return this.listeners.size > 0 && !this.closed;
+  }
+
   /** Follows the bus: `listener` gets batches of frames in sequence order. */
   subscribe(listener: (frames: BusFrame[]) => void): () => void {
     this.listeners.add(listener);

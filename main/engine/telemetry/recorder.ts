@@ -121,6 +121,9 @@ type Pending =
   | { k: 'invocation'; rec: InvocationDetail; payload?: Buffer; response?: Buffer }
   | { k: 'tmp'; info: EnvInfo; change: TmpChange };
 
+/** Platform lines are INFO, a failed INIT's JSON record WARN (as Lambda logs them). */
+const platformLevel = (line: string): string => (line.includes('"platform.initReport"') && line.includes('"error"') ? 'WARN' : 'INFO');
+
 /** A span in wall-clock time, when it has a length. */
 function pushSpan(spans: SpanView[], name: SpanView['name'], a: bigint, b: bigint): void {
   if (b > a) spans.push({ name, start: wallOf(a), durationMs: msBetween(a, b) });
@@ -165,20 +168,14 @@ export class TelemetryRecorder {
     if (this.pending.length === 0 && this.dirty.size === 0) return;
     const pending = this.pending;
     this.pending = [];
-    let lines: LogLine[] = [];
-    const publishLines = () => {
-      if (lines.length === 0) return;
+    // The flush's lines first, in one event (or a few): a subscriber that gets a record has the lines it names.
+    const lines: LogLine[] = [];
+    for (const p of pending) if (p.k === 'line') lines.push(p.line);
+    if (lines.length > 0) {
       this.store?.addLines(lines);
       for (let i = 0; i < lines.length; i += LINES_PER_EVENT) this.bus.publish({ type: 'logs', lines: lines.length <= LINES_PER_EVENT ? lines : lines.slice(i, i + LINES_PER_EVENT) });
-      lines = [];
-    };
+    }
     for (const p of pending) {
-      if (p.k === 'line') {
-        lines.push(p.line);
-        continue;
-      }
-      // Lines before anything that follows them: a subscriber that gets a record has the lines it names.
-      publishLines();
       switch (p.k) {
         case 'state': {
           const change = { seq: 0, at: p.at, envId: p.info.envId, functionName: p.info.functionName, version: p.info.version, from: p.from, to: p.to, cause: p.cause };
@@ -204,7 +201,6 @@ export class TelemetryRecorder {
           break;
       }
     }
-    publishLines();
     for (const rec of this.dirty) {
       this.store?.upsertEnv({ ...rec });
       this.bus.publish({ type: 'env', record: { ...rec } });
@@ -226,8 +222,13 @@ export class TelemetryRecorder {
     this.push({ k: 'state', info, from, to, cause, at });
   }
 
-  platform(type: PlatformEventType, info: EnvInfo, record: Record<string, unknown>, at = Date.now()): void {
-    this.push({ k: 'platform', type, info, record, at });
+  /**
+   * A Telemetry-API platform event: live only (what it says is in the invocation record and the
+   * log lines, which are kept), so it is built only while someone follows the bus.
+   */
+  platform(type: PlatformEventType, info: EnvInfo, record: () => Record<string, unknown>, at = Date.now()): void {
+    if (!this.bus.followed) return;
+    this.push({ k: 'platform', type, info, record: record(), at });
   }
 
   invocation(rec: InvocationDetail, payload?: Buffer, response?: Buffer): void {
@@ -355,7 +356,10 @@ export class EnvTelemetry {
   /** The platform's own lines (START, END, REPORT, INIT_*; or their JSON records). */
   platform(text: string, requestId: string | undefined): void {
     if (!text) return;
-    for (const line of text.split('\n')) if (line) this.emitLine('platform', line, requestId, line.includes('"platform.initReport"') && line.includes('"error"') ? 'WARN' : 'INFO');
+    const nl = text.indexOf('\n');
+    // One line (START, END, REPORT): no array for it.
+    if (nl < 0 || nl === text.length - 1) return this.emitLine('platform', nl < 0 ? text : text.slice(0, nl), requestId, platformLevel(text));
+    for (const line of text.split('\n')) if (line) this.emitLine('platform', line, requestId, platformLevel(line));
   }
 
   beginRun(requestId: string): void {
@@ -436,7 +440,7 @@ export class EnvTelemetry {
     if (changedUse || change) this.rec.envChanged(this.record);
   }
 
-  platformEvent(type: PlatformEventType, record: Record<string, unknown>): void {
+  platformEvent(type: PlatformEventType, record: () => Record<string, unknown>): void {
     this.rec.platform(type, this.info, record);
   }
 
