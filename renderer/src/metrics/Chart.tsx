@@ -53,7 +53,11 @@ function timeLabels(splits: number[], incr: number): string[] {
 const bars = uPlot.paths.bars!({ size: [0.7, 24], gap: 1 });
 const stepped = uPlot.paths.stepped!({ align: 1 });
 
-function options(spec: ChartSpec, t: Tokens, width: number, marker: { current: number | undefined }): uPlot.Options {
+/**
+ * `live` is read at call time by the formatters: the chart outlives one render's spec (its closures
+ * carry the columns the legend's values come from); the series' shape is fixed for its life.
+ */
+function options(spec: ChartSpec, live: { current: ChartSpec }, t: Tokens, width: number, marker: { current: number | undefined }): uPlot.Options {
   const font = '11px system-ui, sans-serif';
   const axis: uPlot.Axis = { stroke: t.fgMuted, font, grid: { stroke: t.border, width: 1 }, ticks: { stroke: t.border, width: 1, size: 4 } };
   return {
@@ -68,10 +72,11 @@ function options(spec: ChartSpec, t: Tokens, width: number, marker: { current: n
     },
     scales: { y: spec.yRange ? { range: spec.yRange } : { range: (_u, _min, max) => [0, niceMax(max * 1.05)] } },
     axes: [
-      { ...axis, space: 64, values: (_u, splits, _i, _space, incr) => timeLabels(splits, incr) },
+      { ...axis, space: 46, values: (_u, splits, _i, _space, incr) => timeLabels(splits, incr) },
       {
         ...axis,
-        values: (_u, ticks) => ticks.map((v) => spec.format(v)),
+        // A bare 0 at the origin: "0.00 ms" or "$0" there says nothing the other ticks do not.
+        values: (_u, ticks) => ticks.map((v) => (v === 0 ? '0' : live.current.format(v))),
         ...(spec.integer ? { incrs: INTEGER_INCRS } : {}),
         // As wide as its longest label ("16.4 ms", "$0.0000012"): a fixed width cut them.
         size: (_u, values) => Math.max(32, Math.ceil(Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.4) + 14),
@@ -79,7 +84,7 @@ function options(spec: ChartSpec, t: Tokens, width: number, marker: { current: n
     ],
     series: [
       { label: 'time' },
-      ...spec.series.map((s): uPlot.Series => {
+      ...spec.series.map((s, i): uPlot.Series => {
         const color = s.color(t);
         return {
           label: s.label,
@@ -91,7 +96,10 @@ function options(spec: ChartSpec, t: Tokens, width: number, marker: { current: n
           paths: s.kind === 'bars' ? bars : s.kind === 'step' ? stepped : undefined,
           points: { show: false },
           spanGaps: s.kind !== 'bars',
-          value: (_u, v, _si, idx) => (s.value ? s.value(v, idx) : v === null || v === undefined ? '—' : spec.format(v)),
+          value: (_u, v, _si, idx) => {
+            const now = live.current.series[i] ?? s;
+            return now.value ? now.value(v, idx) : v === null || v === undefined ? '—' : live.current.format(v);
+          },
           scale: 'y',
         };
       }),
@@ -126,6 +134,8 @@ export function Chart({ spec, data, marker, attrs }: { spec: ChartSpec; data: uP
   const markerRef = useRef<number | undefined>(marker);
   const dataRef = useRef(data);
   dataRef.current = data;
+  const specRef = useRef(spec);
+  specRef.current = spec;
   const theme = useUi((s) => s.resolvedTheme);
   // Series with other labels (a new cold-start cause) need a new chart: uPlot's series are fixed at creation.
   const shape = `${spec.id}|${spec.series.map((s) => s.label).join('|')}`;
@@ -134,7 +144,7 @@ export function Chart({ spec, data, marker, attrs }: { spec: ChartSpec; data: uP
     const el = box.current;
     if (!el) return;
     const width = Math.max(120, el.clientWidth);
-    const u = new uPlot(options(spec, tokens[theme], width, markerRef), dataRef.current, el);
+    const u = new uPlot(options(spec, specRef, tokens[theme], width, markerRef), dataRef.current, el);
     plot.current = u;
     let last = width;
     const ro = new ResizeObserver(() => {
