@@ -144,6 +144,13 @@ export class TimelinePanel {
     );
   }
 
+  /** Each drawn invocation's start and end (epoch ms; end NaN while it runs), by request id. */
+  async times(): Promise<Record<string, { start: number; end: number }>> {
+    return this.table.locator('tr[data-kind="invocation"]').evaluateAll((rows) =>
+      Object.fromEntries(rows.map((r) => [r.getAttribute('data-request-id') ?? '', { start: Number(r.getAttribute('data-start')), end: r.getAttribute('data-end') ? Number(r.getAttribute('data-end')) : Number.NaN }])),
+    );
+  }
+
   laneLabel(envId: string): Locator {
     return this.root.locator(`[data-testid="timeline-lane-label"][data-env-id="${envId}"]`);
   }

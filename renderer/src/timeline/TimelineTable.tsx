@@ -96,6 +96,8 @@ function TimelineTableImpl({ snap, model }: { snap: TableSnapshot; model: Timeli
               data-cold={r ? String(r.cold) : ''}
               data-cause={r?.coldCause ?? ''}
               data-spans={inv.spans.map((s) => s.name).join(',')}
+              data-start={r ? r.startedAt : inv.start}
+              data-end={r ? r.endedAt : ''}
             >
               <th scope="row">{inv.requestId}</th>
               <td>{r?.envId ?? (inv.laneId.startsWith('throttled:') ? 'none (throttled)' : inv.laneId)}</td>
