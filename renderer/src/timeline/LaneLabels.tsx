@@ -2,6 +2,7 @@
 // env its short id, a state dot and the cause it was created for. Only rows
 // near the viewport are rendered (hundreds of envs over a long session); a
 // click selects the env for the whole window.
+import { memo, useEffect, useState, type RefObject } from 'react';
 import type { Row, TimelineLane } from './model.js';
 import { AXIS_H } from './render.js';
 import { causeGlyph } from './palette.js';
@@ -9,6 +10,8 @@ import { GlyphIcon } from './Legend.js';
 import { clock } from './TimelineTable.js';
 
 const OVERSCAN = 160;
+/** The labels move with the native scroll; React re-renders only when the window of rows must move, every this many px. */
+const BAND = 80;
 
 function laneTitle(l: TimelineLane): string {
   if (l.kind === 'throttled') return `Throttled invocations of ${l.functionName}:${l.version} (no env ran them)`;
@@ -19,17 +22,27 @@ function laneTitle(l: TimelineLane): string {
   return lines.join('\n');
 }
 
-export function LaneLabels({ rows, scrollTop, height, selectedEnvId, scoped, onSelect }: {
+function LaneLabelsImpl({ rows, scroller, height, selectedEnvId, scoped, onSelect }: {
   rows: Row[];
-  scrollTop: number;
+  scroller: RefObject<HTMLDivElement | null>;
   height: number;
   selectedEnvId?: string;
   /** One function shown: group headers name only the version. */
   scoped: boolean;
   onSelect(lane: TimelineLane): void;
+  /** The model's version: lanes' states changed (their dots and titles). */
+  version: number;
 }) {
-  const from = scrollTop - OVERSCAN;
-  const to = scrollTop + height + OVERSCAN;
+  const [band, setBand] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const on = () => setBand(Math.floor(el.scrollTop / BAND));
+    el.addEventListener('scroll', on, { passive: true });
+    return () => el.removeEventListener('scroll', on);
+  }, [scroller]);
+  const from = band * BAND - OVERSCAN;
+  const to = (band + 1) * BAND + height + OVERSCAN;
   const shown = rows.filter((r) => r.y + r.h >= from && r.y <= to);
   return (
     <>
@@ -39,7 +52,7 @@ export function LaneLabels({ rows, scrollTop, height, selectedEnvId, scoped, onS
           return (
             <div key={`g:${r.key}`} className="tl-group" style={{ top, height: r.h }} title={`${r.functionName}:${r.version} · ${r.lanes} lanes`}>
               {!scoped && <span className="tl-group-fn">{r.functionName}</span>}
-              <span className="tl-group-version mono">{r.version}</span>
+              <span className="tl-group-version mono">{r.version === '$LATEST' ? r.version : `version ${r.version}`}</span>
             </div>
           );
         }
@@ -79,3 +92,5 @@ export function LaneLabels({ rows, scrollTop, height, selectedEnvId, scoped, onS
     </>
   );
 }
+
+export const LaneLabels = memo(LaneLabelsImpl);

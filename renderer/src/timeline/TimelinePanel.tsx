@@ -13,7 +13,7 @@ import { SETTLE_MS, TimelineController } from './controller.js';
 import type { Hit } from './hit.js';
 import { LaneLabels } from './LaneLabels.js';
 import { Legend } from './Legend.js';
-import { TimelineModel, type TimelineInvocation } from './model.js';
+import { TimelineModel, type TimelineInvocation, type TimelineLane } from './model.js';
 import { coldMark } from './render.js';
 import { connectTimeline, type SourceStatus } from './source.js';
 import { installTimelineTestHook } from './test-hook.js';
@@ -42,12 +42,13 @@ export function TimelinePanel() {
   const [follow, setFollow] = useState(true);
   const [hover, setHover] = useState<TimelineInvocation>();
   const [snap, setSnap] = useState<TableSnapshot>(EMPTY);
-  const [scrollTop, setScrollTop] = useState(0);
   const [viewportH, setViewportH] = useState(0);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const scrollerRef = useRef<HTMLDivElement>(null);
   const tooltipRef = useRef<HTMLDivElement>(null);
   const ctrlRef = useRef<TimelineController>(undefined);
+  /** What this timeline selected itself: it is on screen already, so the view stays where it is. */
+  const picked = useRef<string | undefined>(undefined);
 
   useEffect(() => model.onChange(fv.bump), [model, fv]);
 
@@ -92,6 +93,7 @@ export function TimelinePanel() {
         }
       },
       selectInvocation(inv) {
+        picked.current = inv.requestId;
         useInvocations.getState().focus(inv.requestId, inv.record?.envId ?? (inv.laneId.startsWith('throttled:') ? undefined : inv.laneId));
       },
       selectLane(lane) {
@@ -122,7 +124,7 @@ export function TimelinePanel() {
   useEffect(() => {
     const c = ctrlRef.current;
     if (c) {
-      c.view.fitted = false;
+      c.view.autoFit = true;
       c.view.follow = true;
     }
     setFollow(true);
@@ -136,6 +138,9 @@ export function TimelinePanel() {
     const c = ctrlRef.current;
     if (!c) return;
     c.setSelection({ requestId: focusedId, envId: focusedEnvId });
+    const fromHere = focusedId !== undefined && picked.current === focusedId;
+    picked.current = undefined;
+    if (fromHere) return;
     const inv = focusedId ? model.invocation(focusedId) : undefined;
     if (inv) c.revealInvocation(inv);
     else if (focusedEnvId) c.revealLane(focusedEnvId);
@@ -187,7 +192,6 @@ export function TimelinePanel() {
         <div
           className="tl-scroll"
           ref={scrollerRef}
-          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         >
           <div className="tl-content" style={{ height: contentH }}>
             <div className="tl-sticky" style={{ height: viewportH || '100%' }}>
@@ -202,7 +206,7 @@ export function TimelinePanel() {
                 aria-label={summary}
               />
             </div>
-            <LaneLabels rows={rows} scrollTop={scrollTop} height={viewportH} selectedEnvId={focusedEnvId} scoped={scope !== undefined} onSelect={(l) => l.kind === 'env' && useInvocations.getState().focusEnv(l.id)} />
+            <LaneLabels rows={rows} scroller={scrollerRef} height={viewportH} selectedEnvId={focusedEnvId} scoped={scope !== undefined} onSelect={selectLane} version={model.version} />
           </div>
         </div>
         {model.laneCount === 0 && !status.loading && (
@@ -217,6 +221,10 @@ export function TimelinePanel() {
     </div>
   );
 }
+
+const selectLane = (l: TimelineLane) => {
+  if (l.kind === 'env') useInvocations.getState().focusEnv(l.id);
+};
 
 function ariaSummary(scope: string | undefined, snap: TableSnapshot, ctrl: TimelineController | undefined, follow: boolean): string {
   const cold = snap.drawn.reduce((n, i) => n + (i.record?.cold ? 1 : 0), 0);

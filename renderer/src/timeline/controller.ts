@@ -154,7 +154,7 @@ export class TimelineController {
     // Keep the time under the middle where it was (the live edge follows itself).
     const mid = this.view.timeAt(this.view.width / 2);
     this.view.width = w;
-    if (!this.view.follow && this.view.fitted) this.view.t0 = mid - (w / 2) * this.view.msPerPx;
+    if (!this.view.follow) this.view.t0 = mid - (w / 2) * this.view.msPerPx;
     this.draw();
   }
 
@@ -198,20 +198,25 @@ export class TimelineController {
     this.hooks.frame(out);
   }
 
-  /** The first data (or the first after a clear) is shown whole, up to the last 30 minutes of it. */
+  /** Auto-fit (until a gesture): the data from its first span to now, up to its last 30 minutes. */
   private fitIfNew(now: number): void {
-    if (this.view.fitted) return;
+    if (!this.view.autoFit || !this.view.follow) return;
     const b = this.model.bounds();
     if (!b) {
       // Nothing yet: a minute up to now, waiting for the first invocation.
       this.view.msPerPx = 60_000 / Math.max(this.cssW, 1);
       return;
     }
-    const live = now - b.max < 5 * 60_000;
-    const to = live ? now : b.max;
-    this.view.fit(Math.max(b.min, to - 30 * 60_000), to);
-    if (!live) this.view.follow = false;
-    this.hooks.viewChanged();
+    if (now - b.max > 5 * 60_000) {
+      // Only history from a while ago (a restart): show it where it is, not an empty "now".
+      this.view.fit(Math.max(b.min, b.max - 30 * 60_000), b.max);
+      this.view.follow = false;
+      this.view.autoFit = false;
+      this.hooks.viewChanged();
+      return;
+    }
+    // At least 5 s wide: a first cold start is seen with room around it, not stretched edge to edge.
+    this.view.fit(Math.min(Math.max(b.min, now - 30 * 60_000), now - 5_000), now);
   }
 
   /** Following, or something still running: redraw when "now" has moved a pixel. */

@@ -98,6 +98,7 @@ export class TimelineModel {
   private readonly lanes = new Map<string, TimelineLane>();
   private readonly byId = new Map<string, TimelineInvocation>();
   private readonly stateSeqs = new Set<number>();
+  private running = 0;
   private readonly stateKeys = new Set<string>();
   private rowsCache: Row[] | undefined;
   private rowsHeight = 0;
@@ -136,10 +137,9 @@ export class TimelineModel {
     return this.lanes.size;
   }
 
+  /** Invocations still running (drawn to "now": the canvas keeps redrawing while there are any). */
   get inProgressCount(): number {
-    let n = 0;
-    for (const i of this.byId.values()) if (!i.record) n++;
-    return n;
+    return this.running;
   }
 
   invocation(requestId: string): TimelineInvocation | undefined {
@@ -159,6 +159,7 @@ export class TimelineModel {
     this.byId.clear();
     this.stateSeqs.clear();
     this.stateKeys.clear();
+    this.running = 0;
     this.scope = scope;
     this.changed(true);
   }
@@ -230,18 +231,26 @@ export class TimelineModel {
       recomputeEndMax(lane, at);
     }
     this.byId.set(inv.requestId, inv);
+    if (!inv.record) this.running++;
     if (this.byId.size > this.cap + this.slack) this.evict();
   }
 
   private remove(inv: TimelineInvocation): void {
     const lane = this.lanes.get(inv.laneId);
-    this.byId.delete(inv.requestId);
+    this.forget(inv);
     if (!lane) return;
     const i = lane.items.indexOf(inv);
     if (i < 0) return;
     lane.items.splice(i, 1);
     lane.endMax.splice(i, 1);
     recomputeEndMax(lane, i);
+  }
+
+  private forget(inv: TimelineInvocation): void {
+    if (this.byId.get(inv.requestId) === inv) {
+      this.byId.delete(inv.requestId);
+      if (!inv.record) this.running--;
+    }
   }
 
   /** Keeps the newest `cap` invocations (by start); lanes left empty and long gone go with them. */
@@ -256,7 +265,7 @@ export class TimelineModel {
     for (const [id, lane] of this.lanes) {
       const n = lowerBoundNum(lane.items.map(startOf), cutoff);
       if (n > 0) {
-        for (const inv of lane.items.slice(0, n)) this.byId.delete(inv.requestId);
+        for (const inv of lane.items.slice(0, n)) this.forget(inv);
         lane.items.splice(0, n);
         lane.endMax.splice(0, n);
         recomputeEndMax(lane, 0);
@@ -278,7 +287,8 @@ export class TimelineModel {
     const lane = this.ensureLane(rec.envId, rec.functionName, rec.version, rec.createdAt);
     // History may answer with an older copy than a live event already gave: keep the newer.
     if (lane.env && (lane.env.state === 'gone' || lane.env.stateSince > rec.stateSince)) return;
-    const layout = !lane.env || lane.state !== rec.state || lane.cause !== rec.cause;
+    // Rows are ordered by version and creation: only those re-sort them.
+    const layout = !lane.env || lane.version !== rec.version || lane.createdAt !== rec.createdAt;
     lane.env = rec;
     lane.createdAt = rec.createdAt;
     lane.version = rec.version;
@@ -309,11 +319,10 @@ export class TimelineModel {
     if (!lane.cause && c.from === null) lane.cause = c.cause;
     // The newest change says the lane's state when no env record is newer.
     const last = states[states.length - 1]!;
+    // (Rows do not depend on states: no layout for this; the labels re-render with the version.)
     if (!lane.env || lane.env.stateSince <= last.at) {
-      const layout = lane.state !== last.state;
       lane.state = last.state;
       if (last.state === 'gone') lane.endedAt = last.at;
-      if (layout) this.rowsCache = undefined;
     }
     this.changed();
   }

@@ -65,7 +65,7 @@ function frame(model: TimelineModel, view: TimeView, opts: { height?: number; se
 
 function view(t0: number, msPerPx: number, width = 1000): TimeView {
   const v = new TimeView();
-  Object.assign(v, { t0, msPerPx, width, follow: false, fitted: true });
+  Object.assign(v, { t0, msPerPx, width, follow: false, autoFit: false });
   return v;
 }
 

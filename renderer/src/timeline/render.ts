@@ -329,8 +329,10 @@ export function drawFrame(f: FrameInput): FrameOutput {
       const next = states[i + 1]?.at ?? laneEnd;
       if (next < a) continue;
       if (p.state === 'frozen') batches.put(S.Frozen, xf(p.at), xf(next), y + FROZEN_Y, FROZEN_H, w);
-      // A sub-pixel idle moment between an invoke and a freeze says nothing at that zoom: left out.
-      else if (p.state === 'idle' && (next - p.at) / mpp >= 1) batches.put(S.Idle, xf(p.at), xf(next), y + IDLE_Y, IDLE_H, w);
+      // Warm: the engine does not report idle<->invoking moves (each invocation record says when it
+      // ran), so the warm line runs under the invoke bars and shows between them. A sub-pixel warm
+      // moment between an invoke and a freeze says nothing at that zoom: left out.
+      else if ((p.state === 'idle' || p.state === 'invoking') && (next - p.at) / mpp >= 1) batches.put(S.Idle, xf(p.at), xf(next), y + IDLE_Y, IDLE_H, w);
       else if (p.state === 'initializing') batches.put(S.InitState, xf(p.at), xf(next), y + BAR_Y, BAR_H, w);
     }
   }

@@ -40,6 +40,15 @@ describe('time view', () => {
     expect(v.track(200_000)).toBe(false);
   });
 
+  it('hands the zoom to the user on the first gesture (auto-fit stops)', () => {
+    for (const gesture of [(v: TimeView) => v.zoomAt(10, 0.9), (v: TimeView) => v.panPx(3), (v: TimeView) => v.reveal(1e9, 1e9 + 1)]) {
+      const v = view(0, 10);
+      expect(v.autoFit).toBe(true);
+      gesture(v);
+      expect(v.autoFit).toBe(false);
+    }
+  });
+
   it('clamps the zoom', () => {
     const v = view(0, 1);
     for (let i = 0; i < 100; i++) v.zoomAt(0, 0.5);
@@ -51,8 +60,15 @@ describe('time view', () => {
   it('reveals a span outside the window, and leaves the window alone when it is inside', () => {
     const v = view(0, 10); // 0 … 10 s
     expect(v.reveal(2000, 3000)).toBe(false);
+    // Later than the window: it comes in just inside the right edge (the least movement).
     expect(v.reveal(50_000, 50_100)).toBe(true);
-    expect(v.x(50_050)).toBeCloseTo(500, 6);
+    expect(v.x(50_100)).toBeCloseTo(900, 6);
+    // Earlier: just inside the left edge.
+    expect(v.reveal(1_000, 1_200)).toBe(true);
+    expect(v.x(1_000)).toBeCloseTo(100, 6);
+    // Wider than the window: zoomed out to hold it.
+    expect(v.reveal(0, 40_000)).toBe(true);
+    expect(v.x(40_000) - v.x(0)).toBeLessThanOrEqual(800);
   });
 
   it('ticks at readable steps at least 90 px apart, labelled for their step', () => {

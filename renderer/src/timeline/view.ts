@@ -30,8 +30,11 @@ export class TimeView {
   /** Plot width in CSS px. */
   width = 0;
   follow = true;
-  /** False until the first data or a user gesture set the zoom: the first data is fitted. */
-  fitted = false;
+  /**
+   * Until the user zooms or pans, a following window fits the data (from its first span to now), so
+   * a new function's first envs stay whole on screen as they grow; any gesture hands the zoom over.
+   */
+  autoFit = true;
 
   get t1(): number {
     return this.t0 + this.width * this.msPerPx;
@@ -58,9 +61,9 @@ export class TimeView {
   fit(from: number, to: number): void {
     const span = Math.max(to - from, 50);
     const w = Math.max(this.width, 1);
-    this.msPerPx = clamp((span * 1.06) / w, MIN_MS_PER_PX, MAX_MS_PER_PX);
-    this.t0 = from - span * 0.02;
-    this.fitted = true;
+    // Room on both sides (the live edge's margin on the right): the first span is not on the border.
+    this.msPerPx = clamp((span * 1.12) / w, MIN_MS_PER_PX, MAX_MS_PER_PX);
+    this.t0 = from - span * 0.06;
   }
 
   /** factor < 1 zooms in, keeping the time at x where it is. */
@@ -68,7 +71,7 @@ export class TimeView {
     const t = this.timeAt(x);
     this.msPerPx = clamp(this.msPerPx * factor, MIN_MS_PER_PX, MAX_MS_PER_PX);
     this.t0 = t - x * this.msPerPx;
-    this.fitted = true;
+    this.autoFit = false;
     // Zooming around the live edge keeps following; zooming elsewhere is looking at the past.
     if (this.follow && Math.abs(x - this.width * (1 - LIVE_MARGIN)) > this.width * 0.1) this.follow = false;
   }
@@ -78,18 +81,23 @@ export class TimeView {
     if (dx === 0) return;
     this.t0 += dx * this.msPerPx;
     this.follow = false;
-    this.fitted = true;
+    this.autoFit = false;
   }
 
-  /** Brings t into view (centred) if it is not already inside the middle 90%. */
+  /**
+   * Brings [from, to] into view with the least movement (just inside the nearer edge), zooming out
+   * only when it is wider than most of the window. Returns whether the window moved.
+   */
   reveal(from: number, to: number): boolean {
-    const pad = this.width * this.msPerPx * 0.05;
+    const w = this.width * this.msPerPx;
+    const pad = w * 0.03;
     if (from >= this.t0 + pad && to <= this.t1 - pad) return false;
-    const span = to - from;
-    if (span > this.width * this.msPerPx * 0.8) this.msPerPx = clamp((span * 1.25) / Math.max(this.width, 1), MIN_MS_PER_PX, MAX_MS_PER_PX);
-    this.t0 = (from + to) / 2 - (this.width * this.msPerPx) / 2;
+    if (to - from > w * 0.8) this.msPerPx = clamp(((to - from) * 1.25) / Math.max(this.width, 1), MIN_MS_PER_PX, MAX_MS_PER_PX);
+    const span = this.width * this.msPerPx;
+    const margin = span * 0.1;
+    this.t0 = from < this.t0 + pad ? from - margin : to + margin - span;
     this.follow = false;
-    this.fitted = true;
+    this.autoFit = false;
     return true;
   }
 
