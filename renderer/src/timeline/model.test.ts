@@ -88,6 +88,15 @@ describe('timeline model', () => {
     expect(m.invocation('r0')).toBeUndefined();
     expect(m.lane('old')).toBeUndefined();
     for (const l of m.allLanes()) expect(l.endMax).toHaveLength(l.items.length);
+    // States are bounded with them: each lane keeps the last one before the oldest invocation kept.
+    const lane = m.lane('e1')!;
+    const m2 = new TimelineModel(100);
+    for (let i = 0; i < 500; i++) {
+      m2.addStateChange(stateChange('s', 1000 + i, 'frozen', 'invoking'));
+      m2.addInvocation(invocation({ requestId: `q${i}`, envId: 's', spans: [{ name: 'invoke', start: 1000 + i, durationMs: 0.5 }] }));
+    }
+    expect(m2.lane('s')!.states.length).toBeLessThanOrEqual(111);
+    expect(lane.items.length).toBeGreaterThan(0);
   });
 
   it('orders rows newest first: newest version group on top, newest env first, throttled last', () => {

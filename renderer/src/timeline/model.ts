@@ -278,6 +278,15 @@ export class TimelineModel {
         this.rowsCache = undefined;
       }
     }
+    // The merge keys of states that went go with them (a replay that old would be re-added: harmless).
+    this.stateSeqs.clear();
+    this.stateKeys.clear();
+    for (const lane of this.lanes.values()) {
+      for (const p of lane.states) {
+        if (p.seq > 0) this.stateSeqs.add(p.seq);
+        else this.stateKeys.add(`${lane.id}|${p.at}|${p.state}`);
+      }
+    }
   }
 
   // ---- envs -------------------------------------------------------------------------------------
