@@ -218,6 +218,8 @@ export interface EngineStatus {
   dataDir: string;
   envs: EnvCounts;
   version: string;
+  /** Every invoke starts a new env (serve --force-cold, or the Environments panel's switch). */
+  forceCold: boolean;
 }
 
 export interface EventTemplateView {

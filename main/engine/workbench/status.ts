@@ -90,6 +90,7 @@ export class StatusReporter {
       dataDir: o.dataDir,
       envs: envCounts(this.engine.environments()),
       version: version(),
+      forceCold: o.forceCold,
     };
   }
 
