@@ -58,9 +58,16 @@ export function telemetrySeq(): number {
   return lastSeq;
 }
 
-/** For tests and the speed specs: feed events as if the engine sent them. */
-export function injectTelemetry(e: TelemetryEvent, seq = lastSeq + 1): void {
-  deliver({ stream: 'telemetry', seq, at: Date.now(), data: e });
+/**
+ * For tests and the speed specs: feed events as if the engine sent them. They go straight to the
+ * sinks and leave the resume point alone, so the engine's own frames keep arriving afterwards.
+ */
+export function injectTelemetry(e: TelemetryEvent, seq = lastSeq): void {
+  if (e.type === 'gap') {
+    for (const s of sinks) s.reset?.();
+    return;
+  }
+  for (const s of sinks) s.event(e, seq);
 }
 
 // Playwright specs feed events through this (speed specs, panels without a real engine event).
