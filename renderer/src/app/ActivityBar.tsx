@@ -1,5 +1,5 @@
 // The far-left strip: one icon per view, the theme switch and the palette at
-// the bottom. Timeline, Metrics and Environments are filled by the next release.
+// the bottom. Timeline and Metrics open the dock on their tab; Environments has its own panel.
 import type { ReactNode } from 'react';
 import { formatShortcut, IconCommand, IconEnvironments, IconEvents, IconFunctions, IconMetrics, IconMoon, IconSun, IconTimeline } from '../components/index.js';
 import { useUi, type Activity } from '../stores/ui.js';

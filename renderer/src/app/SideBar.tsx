@@ -1,5 +1,7 @@
-// The side list: what the activity bar selected.
-import { EmptyState, IconMetrics, IconTimeline } from '../components/index.js';
+// The side list: what the activity bar selected. Timeline and Metrics live in
+// the dock (under the code, where there is width for them): choosing either
+// opens the dock on it and keeps the function list here to pick whose.
+import { useEffect } from 'react';
 import { useUi } from '../stores/ui.js';
 import { EnvironmentsView } from './EnvironmentsView.js';
 import { EventsView } from './EventsView.js';
@@ -7,21 +9,13 @@ import { FunctionList } from './FunctionList.js';
 
 export function SideBar() {
   const activity = useUi((s) => s.activity);
-  if (activity === 'functions') return <FunctionList />;
+  useEffect(() => {
+    if (activity !== 'timeline' && activity !== 'metrics') return;
+    const ui = useUi.getState();
+    ui.setDockOpen(true);
+    ui.setDockTab(activity);
+  }, [activity]);
   if (activity === 'events') return <EventsView />;
   if (activity === 'environments') return <EnvironmentsView />;
-  const timeline = activity === 'timeline';
-  return (
-    <section className="side">
-      <header className="side-header">
-        <h2 className="side-title">{timeline ? 'Timeline' : 'Metrics'}</h2>
-      </header>
-      <EmptyState compact icon={timeline ? <IconTimeline size={24} /> : <IconMetrics size={24} />} title={timeline ? 'One lane per environment' : 'Invocations, durations, cold starts'}>
-        {timeline
-          ? 'INIT, invokes, idle and frozen time for every env, with the cause of each cold start. Arrives with the next release.'
-          : 'p50/p90/p99 with and without cold starts, cold-start rate by cause, concurrent envs, memory and cost. Arrives with the next release.'}
-      </EmptyState>
-    </section>
-  );
+  return <FunctionList />;
 }
-
