@@ -2,6 +2,7 @@
 // times relative to now (absolute on hover), sizes, and the table's sort order.
 // Pure: the panel and its tests share it.
 import type { EnvLifeState, EnvRecord } from '../../../main/contract/telemetry.js';
+import { CAUSES } from '../result/format.js';
 
 export const NONE = '—';
 
@@ -20,22 +21,6 @@ export function stateInfo(s: string): { word: string; tone: string; rank: number
   return STATES[s as EnvLifeState] ?? { word: s, tone: 'gone', rank: 7 };
 }
 
-const CAUSES: Record<string, string> = {
-  'first-invoke': 'first invoke',
-  'after-code-change': 'code changed',
-  'scale-out': 'scale-out',
-  'after-timeout': 'after timeout',
-  'after-crash': 'after crash',
-  'after-out-of-memory': 'after OOM',
-  'after-reclaim': 'after reclaim',
-  'forced-cold': 'forced cold',
-  forced: 'forced',
-  prewarm: 'pre-warm',
-  provisioned: 'provisioned',
-  'keepalive-expired': 'kept-alive time over',
-  shutdown: 'workbench stopped',
-  'sandbox-lost': 'sandbox lost',
-};
 
 /** A cause or end reason as a person says it; unknown ones pass through readable. */
 export function causeLabel(cause: string | undefined): string {

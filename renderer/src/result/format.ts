@@ -4,7 +4,8 @@ import type { InvocationResult } from '../../../main/contract/index.js';
 
 export const NONE = '—';
 
-const CAUSES: Record<string, string> = {
+/** Cold-start causes and env end reasons in words: one table for the card, the history and the Environments panel. */
+export const CAUSES: Record<string, string> = {
   'first-invoke': 'first invoke',
   'after-code-change': 'code changed',
   'scale-out': 'scale-out',
@@ -13,7 +14,12 @@ const CAUSES: Record<string, string> = {
   'after-out-of-memory': 'after OOM',
   'after-reclaim': 'after reclaim',
   'forced-cold': 'forced cold',
+  forced: 'forced',
+  prewarm: 'pre-warm',
   provisioned: 'provisioned',
+  'keepalive-expired': 'kept-alive time over',
+  shutdown: 'workbench stopped',
+  'sandbox-lost': 'sandbox lost',
 };
 
 /** A cold-start cause as a person says it ("first invoke", "code changed"); unknown causes pass through readable. */
