@@ -6,10 +6,9 @@
 // the text filter and the chips, a request id selecting its invocation, JSON
 // expanded, ANSI as spans, copy and download.
 import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
-import type { LogLine } from '../main/contract/telemetry.js';
+import { beforeAll, expect, it } from 'vitest';
 import { shootBothThemes } from './harness.js';
-import { LogsPanel, makeLines, SAMPLE_ENVS as ENVS } from './pages/logs-panel.js';
+import { ensureProductionRenderer, LogsPanel, makeLines, rendererIsDevBuild, SAMPLE_ENVS as ENVS } from './pages/logs-panel.js';
 import { WorkbenchWindow } from './pages/window.js';
 import { story } from './story.js';
 
@@ -25,7 +24,12 @@ interface FrameStats {
   max: number;
   blankFrames: number;
   firstRowId: number;
+  /** Frames over two vsyncs, with their index. */
+  slow: string[];
 }
+
+// Measured on the window as users get it (a production build), not React's development build.
+beforeAll(ensureProductionRenderer);
 
 story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50 ms', ({ wb, shotName }) => {
   let win: WorkbenchWindow;
@@ -47,16 +51,21 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
 
   it(`renders ${LINES.toLocaleString('en-US')} injected lines (the last one on screen) in ≤ ${RENDER_BOUND_MS} ms`, async () => {
     const page = win.page;
-    // The lines cross into the page first: only the feed, the buffer and the panel are timed.
-    await page.evaluate((l) => {
-      (window as unknown as { __lwbPending: LogLine[] }).__lwbPending = l;
-    }, lines);
+    expect(rendererIsDevBuild(), 'dist/renderer became a development build after this spec built it (another run rebuilt it with NODE_ENV=test): its frames say nothing of the product').toBe(false);
+    // The lines cross into the page first, as the 2,000-line JSON frames the engine sends: timed from
+    // the first JSON.parse (as the WebSocket client does it) to the last line on screen.
+    const frames: string[] = [];
+    for (let i = 0; i < lines.length; i += 2000) frames.push(JSON.stringify(lines.slice(i, i + 2000)));
+    await page.evaluate((f) => {
+      (window as unknown as { __lwbPending: string[] }).__lwbPending = f;
+    }, frames);
     const r = await page.evaluate(async (lastId) => {
-      const w = window as unknown as { __lwbPending: LogLine[]; __lwbTest: { telemetry: { inject(e: unknown): void } } };
+      const w = window as unknown as { __lwbPending: string[]; __lwbTest: { telemetry: { inject(e: unknown): void } } };
       const pending = w.__lwbPending;
       const t0 = performance.now();
-      for (let i = 0; i < pending.length; i += 1000) w.__lwbTest.telemetry.inject({ type: 'logs', lines: pending.slice(i, i + 1000) });
+      for (const f of pending) w.__lwbTest.telemetry.inject({ type: 'logs', lines: JSON.parse(f) });
       const injectedMs = performance.now() - t0;
+      w.__lwbPending = []; // the page's copy goes: only the window's own memory of them stays
       const scroller = document.querySelector('[data-testid="logs-scroll"]')!;
       for (;;) {
         const row = document.querySelector(`[data-testid="log-row"][data-line-id="${lastId}"]`);
@@ -70,7 +79,7 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
       }
       return { injectedMs, renderedMs: performance.now() - t0 };
     }, lastId);
-    process.stderr.write(`[logs-speed] ${LINES} lines: fed in ${r.injectedMs.toFixed(1)} ms, last line on screen after ${r.renderedMs.toFixed(1)} ms (bound ${RENDER_BOUND_MS} ms)\n`);
+    process.stderr.write(`[logs-speed] ${LINES} lines: parsed and fed in ${r.injectedMs.toFixed(1)} ms, last line on screen after ${r.renderedMs.toFixed(1)} ms (bound ${RENDER_BOUND_MS} ms)\n`);
     expect(r.renderedMs).toBeLessThanOrEqual(RENDER_BOUND_MS);
     expect(await logs.count()).toBe(LINES);
     expect(await logs.following()).toBe(true);
@@ -78,6 +87,10 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
   });
 
   it(`scrolls over the whole list with every frame ≤ ${FRAME_BOUND_MS} ms`, async () => {
+    // The spec's own garbage (the frames it passed in) is collected first: the frames measured are the panel's.
+    const cdp = await win.page.context().newCDPSession(win.page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.detach();
     const stats: FrameStats = await win.page.evaluate(async () => {
       const sc = document.querySelector('[data-testid="logs-scroll"]') as HTMLElement;
       const max = sc.scrollHeight - sc.clientHeight;
@@ -98,9 +111,10 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
       const sorted = [...gaps].sort((a, b) => a - b);
       const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
       const first = document.querySelector('[data-testid="log-row"]');
-      return { frames: gaps.length, p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1]!, blankFrames, firstRowId: Number(first?.getAttribute('data-line-id')) };
+      const slow = gaps.map((g, i) => [i, g] as const).filter(([, g]) => g > 34).map(([i, g]) => `#${i}: ${g.toFixed(0)} ms`);
+      return { frames: gaps.length, p50: q(0.5), p99: q(0.99), max: sorted[sorted.length - 1]!, blankFrames, firstRowId: Number(first?.getAttribute('data-line-id')), slow };
     });
-    process.stderr.write(`[logs-speed] scroll over ${LINES} lines: ${stats.frames} frames, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms (bound ${FRAME_BOUND_MS} ms); frames with no row mid-screen: ${stats.blankFrames}\n`);
+    process.stderr.write(`[logs-speed] scroll over ${LINES} lines: ${stats.frames} frames, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms (bound ${FRAME_BOUND_MS} ms); frames with no row mid-screen: ${stats.blankFrames}; frames over 34 ms: ${stats.slow.join(', ') || 'none'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
     expect(stats.max).toBeLessThanOrEqual(FRAME_BOUND_MS);
     expect(stats.blankFrames).toBe(0);
     // At the top: the first line, and follow mode paused by the scroll.
@@ -127,7 +141,7 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
 
   it('filters by text (any case) over all lines within a frame or two, and by chips', async () => {
     const all = await logs.total();
-    expect(all).toBe(LINES + 30);
+    expect(all).toBe(injected.length);
     const page = win.page;
     // Typing "ORDER 777-" matches lines of request 777 (12 lines, "processing order 777-k").
     const ms = await page.evaluate(async () => {
@@ -169,13 +183,21 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
     expect(await logs.count()).toBe(stderr);
     await logs.chip('level-WARN').click();
     await expect.poll(() => logs.count()).toBe(all);
+    // START and END folded away: each REPORT reads as its request's summary.
+    await logs.chip('fold').click();
+    const startEnd = injected.filter((l) => l.stream === 'platform' && /^(START|END) RequestId/.test(l.text)).length;
+    await expect.poll(() => logs.count()).toBe(all - startEnd);
+    const summary = logs.root.locator('[data-testid="log-row"] .lg-summary').last();
+    expect(await summary.innerText()).toMatch(/^[0-9a-f]{8} done \d+\.\d\d ms · billed \d+ ms · 61\/128 MB$/);
+    await logs.chip('fold').click();
+    await expect.poll(() => logs.count()).toBe(all);
   });
 
   it('a request id selects its invocation: its lines highlighted, "only this invocation" narrows to them', async () => {
     // Request 4000: START, 12 lines, JSON, ANSI, END, REPORT (4000 % 3 ≠ 0: no stderr line).
-    const requestLines = injected.filter((l) => l.requestId === injected.find((x) => x.text.includes('processing order 4000-0:'))!.requestId);
+    const requestId = injected.find((x) => x.text.includes('processing order 4000-0:'))!.requestId!;
+    const requestLines = injected.filter((l) => l.requestId === requestId);
     expect(requestLines).toHaveLength(17);
-    const requestId = requestLines[0]!.requestId!;
     await logs.filter('processing order 4000-');
     await expect.poll(() => logs.count()).toBe(12);
     await logs.rows().first().getByTestId('log-request').click();
@@ -197,46 +219,53 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
 
   it('JSON lines pretty (keys highlighted, expand to indented), ANSI colours as spans, stderr tinted', async () => {
     await logs.filter('order stored');
-    await expect.poll(() => logs.count()).toBeGreaterThan(1000);
-    const json = logs.rows().last();
-    expect(await json.locator('.lg-json-key').count()).toBeGreaterThan(3);
-    const before = (await json.boundingBox())!.height;
-    await json.getByTestId('log-expand').click();
-    await expect.poll(async () => (await logs.rows().last().boundingBox())!.height).toBeGreaterThan(before * 5);
-    expect(await logs.rows().last().locator('.lg-text').innerText()).toContain('\n  "message": "order stored"');
-    await logs.rows().last().getByTestId('log-expand').click();
+    await expect.poll(() => logs.count()).toBe(injected.filter((l) => l.text.includes('order stored')).length);
+    const json = logs.rows().filter({ hasText: 'order stored' }).last();
+    expect(await json.locator('.lg-json-key').allInnerTexts()).toEqual(['"timestamp"', '"level"', '"requestId"', '"message"', '"orderId"', '"items"', '"total"', '"tags"']);
+    const id = await json.getAttribute('data-line-id');
+    const row = logs.row(Number(id));
+    const before = (await row.boundingBox())!.height;
+    await row.getByTestId('log-expand').click();
+    await expect.poll(async () => (await row.boundingBox())!.height).toBeGreaterThan(before * 5);
+    expect(await row.locator('.lg-text').innerText()).toContain('\n  "message": "order stored"');
+    await row.getByTestId('log-expand').click();
+    await expect.poll(async () => (await row.boundingBox())!.height).toBe(before);
     await logs.filter('payment');
-    await expect.poll(() => logs.count()).toBeGreaterThan(1000);
-    const ansi = logs.rows().last();
+    await expect.poll(() => logs.count()).toBe(injected.filter((l) => l.text.includes('payment')).length);
+    const ansi = logs.rows().filter({ hasText: 'payment' }).last();
     expect(await ansi.locator('.ansi-fg-green').innerText()).toBe('✔');
-    expect(await ansi.locator('.lg-text').innerText()).not.toContain('\u001b');
+    expect(await ansi.locator('.lg-text').innerText()).toMatch(/^✔ payment authorized in \d+ ms$/);
+    await logs.filter('inventory call slow');
+    await expect.poll(() => logs.count()).toBe(injected.filter((l) => l.stream === 'stderr').length);
+    const stderr = logs.rows().last();
+    expect(await stderr.getAttribute('data-stream')).toBe('stderr');
+    expect(await stderr.evaluate((e) => getComputedStyle(e.querySelector('.lg-text')!).color)).not.toBe(await logs.rows().last().evaluate((e) => getComputedStyle(e.querySelector('.lg-time')!).color));
     await logs.filter('');
-    await expect.poll(() => logs.count()).toBe(LINES + 30);
+    await expect.poll(() => logs.count()).toBe(injected.length);
   });
 
   it('copies the selected line and downloads the filtered lines as a .log', async () => {
     const { page } = win;
     await wb().context?.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const row = logs.rows().nth(3);
-    const id = Number(await row.getAttribute('data-line-id'));
-    await row.locator('.lg-time').click();
+    const expected = injected.filter((l) => l.text.includes('processing order 4242-'));
+    await logs.filter('order 4242-');
+    await expect.poll(() => logs.count()).toBe(12);
+    const third = logs.row(expected[2]!.id);
+    await third.locator('.lg-time').click();
+    await expect.poll(() => third.getAttribute('aria-selected')).toBe('true');
     await logs.root.getByTestId('logs-copy').click();
     await expect.poll(() => page.getByTestId('toast').last().innerText()).toMatch(/Copied 1 selected line/);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
-    const src = injected.find((l) => l.id === id)!;
-    expect(copied).toContain(src.requestId!);
-    expect(copied).toContain('processing order');
+    expect(copied).toBe(`${new Date(expected[2]!.at).toISOString()}\t${expected[2]!.envId}\t${expected[2]!.requestId}\tINFO\tstdout\t${expected[2]!.text}`);
 
-    await logs.filter('order 4242-');
-    await expect.poll(() => logs.count()).toBe(12);
     const [download] = await Promise.all([page.waitForEvent('download'), logs.root.getByTestId('logs-download').click()]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^${FN}-.*-filtered\\.log$`));
     const text = readFileSync((await download.path())!, 'utf8').trimEnd().split('\n');
     expect(text).toHaveLength(12);
-    expect(text.every((l) => /processing order 4242-\d+/.test(l))).toBe(true);
+    expect(text.map((l) => l.split('\t').slice(5).join('\t'))).toEqual(expected.map((l) => l.text));
     await expect.poll(() => page.getByTestId('toast').last().innerText()).toMatch(/Downloaded 12 lines/);
     await logs.filter('');
-    await expect.poll(() => logs.count()).toBe(LINES + 30);
+    await expect.poll(() => logs.count()).toBe(injected.length);
   });
 
   it('screenshots of the panel with lines (JSON, ANSI, stderr, START/END/REPORT), light and dark', async () => {

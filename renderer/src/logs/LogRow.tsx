@@ -5,7 +5,7 @@
 // a count until expanded.
 import { memo, type MouseEvent, type Ref } from 'react';
 import type { KeptLine, LogBuffer } from './buffer.js';
-import { ansiSpans, clockMs, jsonTokens, messageLines, messageOf, parseJsonMessage, PLATFORM_LINE, type JsonToken, type Span } from './format.js';
+import { ansiSpans, clockMs, jsonTokens, messageLines, messageOf, parseJsonMessage, PLATFORM_LINE, reportSummary, type JsonToken, type Span } from './format.js';
 
 /** A plain row's height (px): fixed, so the list never measures it. Expanded rows are measured. */
 export const ROW_HEIGHT = 20;
@@ -21,6 +21,8 @@ export interface RowProps {
   focused: boolean;
   selected: boolean;
   expanded: boolean;
+  /** START/END folded away: a REPORT line reads as its request's summary. */
+  folded: boolean;
   measureRef?: Ref<HTMLDivElement>;
   onToggle(line: KeptLine, index: number): void;
   onSelect(line: KeptLine, e: MouseEvent): void;
@@ -61,15 +63,16 @@ function levelTone(level: string | undefined): string {
 
 // Memoised on plain values: a row re-renders only when its line, place or highlight changes, not
 // on every frame of the list around it.
-export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, focused, selected, expanded, measureRef, onToggle, onSelect, onRequest }: RowProps) {
+export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, focused, selected, expanded, folded, measureRef, onToggle, onSelect, onRequest }: RowProps) {
   const line = buffer.line(pos);
   if (!line) return null;
+  const platform = line.stream === 'platform' || PLATFORM_LINE.test(line.text);
+  const summary = folded && platform ? reportSummary(line.text) : undefined;
   const message = line.stream === 'platform' ? line.text : messageOf(line.text);
-  const json = parseJsonMessage(message);
+  const json = summary ? undefined : parseJsonMessage(message);
   const lines = json ? undefined : messageLines(message);
   const multi = lines !== undefined && lines.length > 1;
-  const expandable = Boolean(json) || multi;
-  const platform = line.stream === 'platform' || PLATFORM_LINE.test(line.text);
+  const expandable = Boolean(json) || multi || Boolean(summary);
   const cls = ['lg-row', `lg-stream-${line.stream}`, platform ? 'lg-platform' : '', focused ? 'lg-focused' : '', selected ? 'lg-selected' : '', expanded ? 'lg-expanded' : '', expandable ? 'lg-expandable' : '']
     .filter(Boolean)
     .join(' ');
@@ -90,28 +93,28 @@ export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, 
       onClick={(e) => onSelect(line, e)}
     >
       <span className="lg-time" role="cell">{clockMs(line.at)}</span>
-      <span className="lg-env" role="cell" title={line.envId}>
-        <span className={`lg-dot lg-env-${envColor}`} aria-hidden="true" />
+      <span className={`lg-env lg-env-${envColor}`} role="cell" title={line.envId}>
         {line.envId.slice(0, 6)}
       </span>
-      <span className="lg-req" role="cell">
-        {line.requestId ? (
-          <button
-            type="button"
-            className="lg-req-button"
-            data-testid="log-request"
-            title={`${line.requestId}\nSelect this invocation everywhere`}
-            onClick={(e) => {
-              e.stopPropagation();
-              onRequest(line);
-            }}
-          >
-            {line.requestId.slice(0, 8)}
-          </button>
-        ) : (
-          <span className="lg-none">—</span>
-        )}
-      </span>
+      {line.requestId ? (
+        <button
+          type="button"
+          className="lg-req lg-req-button"
+          role="cell"
+          data-testid="log-request"
+          title={`${line.requestId}\nSelect this invocation everywhere`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onRequest(line);
+          }}
+        >
+          {line.requestId.slice(0, 8)}
+        </button>
+      ) : (
+        <span className="lg-req lg-none" role="cell">
+          —
+        </span>
+      )}
       <span className={`lg-level ${levelTone(line.level)}`} role="cell">{line.level ?? ''}</span>
       <span className="lg-stream" role="cell">{line.stream}</span>
       <span className="lg-msg" role="cell">
@@ -131,7 +134,11 @@ export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, 
           </button>
         )}
         <span className="lg-text">
-          {json ? (
+          {summary && !expanded ? (
+            <span className="lg-summary" title={line.text}>
+              <span className="lg-summary-tag">{line.requestId ? `${line.requestId.slice(0, 8)} ` : ''}done</span> {summary}
+            </span>
+          ) : json ? (
             <span className={expanded ? 'lg-json lg-pre' : 'lg-json'}>
               <Json tokens={jsonTokens(json, expanded ? 2 : 0)} />
             </span>

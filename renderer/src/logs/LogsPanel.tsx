@@ -23,6 +23,8 @@ import { LogView } from './view.js';
 import './logs.css';
 
 const ENV_COLORS = 8;
+/** Row elements reused across scrolling (more than the rows a screen and its overscan show). */
+const ROW_SLOTS = 128;
 const FILTER_DEBOUNCE_MS = 120;
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -94,14 +96,15 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
   const [levels, setLevels] = useState<string[]>([]);
   const [streams, setStreams] = useState<LogStreamKind[]>([]);
   const [onlyFocused, setOnlyFocused] = useState(false);
+  const [fold, setFold] = useState(false);
   const focusedId = useInvocations((s) => s.focusedId);
   const focusedEnvId = useInvocations((s) => s.focusedEnvId);
   const spec = useMemo<FilterSpec>(
-    () => ({ functionName: fn, envIds: envSel, levels, streams, text, requestId: onlyFocused ? focusedId : undefined }),
-    [fn, envSel, levels, streams, text, onlyFocused, focusedId],
+    () => ({ functionName: fn, envIds: envSel, levels, streams, text, requestId: onlyFocused ? focusedId : undefined, foldPlatform: fold }),
+    [fn, envSel, levels, streams, text, onlyFocused, focusedId, fold],
   );
   const specKey = JSON.stringify(spec);
-  const filtered = envSel.length > 0 || levels.length > 0 || streams.length > 0 || Boolean(text.trim()) || (onlyFocused && Boolean(focusedId));
+  const filtered = envSel.length > 0 || levels.length > 0 || streams.length > 0 || Boolean(text.trim()) || (onlyFocused && Boolean(focusedId)) || fold;
 
   // Bring the view up to the buffer once per frame (and per filter change): idempotent per key.
   const syncKey = `${version}|${specKey}`;
@@ -134,7 +137,7 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
     },
     [follow],
   );
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize, getItemKey, rangeExtractor, overscan: 8 });
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize, getItemKey, rangeExtractor, overscan: 3 });
   const items = virtualizer.getVirtualItems();
 
   // After each commit: follow the bottom, keep the rows in place when older ones came in front,
@@ -282,11 +285,45 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
     setLevels([]);
     setStreams([]);
     setOnlyFocused(false);
+    setFold(false);
   };
 
   const more = history.more || dropped > 0;
   const room = logSource.roomForOlder();
   const empty = total === 0;
+
+  // Rows are keyed by their slot on screen, not by line: scrolling reuses the same elements with
+  // new text (no new nodes, little style work), the cheapest frame a DOM list can have.
+  const used = new Set<string | number>();
+  const rows = items.map((vi) => {
+      if (vi.index >= view.length) return null;
+      let key: string | number = vi.index % ROW_SLOTS;
+      if (used.has(key)) key = `i${vi.index}`;
+      used.add(key);
+      const pos = view.posAt(vi.index);
+      const lineId = buffer.idAt(pos);
+      const req = buffer.requestAt(pos);
+      const isExpanded = expanded.has(lineId);
+      return (
+        <LogRow
+          key={key}
+          buffer={buffer}
+          pos={pos}
+          lineId={lineId}
+          index={vi.index}
+          top={vi.start}
+          envColor={envColor.get(buffer.envAt(pos)) ?? 0}
+          focused={req >= 0 && req === focusedReq}
+          selected={selection !== null && pos >= selection.from && pos <= selection.to}
+          expanded={isExpanded}
+          folded={fold}
+          measureRef={isExpanded ? virtualizer.measureElement : undefined}
+          onToggle={onToggle}
+          onSelect={onSelect}
+          onRequest={onRequest}
+        />
+      );
+    });
 
   return (
     <div className="logs-panel" data-testid="logs-panel" data-function={fn} data-follow={follow} data-count={count} data-last-id={count ? buffer.idAt(view.posAt(count - 1)) : ''}>
@@ -306,51 +343,55 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
             }}
           />
         </label>
-        <div className="lg-chips" role="group" aria-label="Streams">
-          {STREAM_KINDS.map((s) => (
-            <Chip key={s} testId={`logs-chip-stream-${s}`} active={streams.includes(s)} onClick={() => setStreams((x) => toggle(x, s))} className={s === 'stderr' ? 'lg-chip-stderr' : undefined}>
-              {s}
-            </Chip>
-          ))}
-        </div>
-        {levelNames.length > 0 && (
-          <div className="lg-chips" role="group" aria-label="Levels">
-            {levelNames.map((l) => (
-              <Chip key={l} testId={`logs-chip-level-${l}`} active={levels.includes(l)} onClick={() => setLevels((x) => toggle(x, l))}>
-                {l}
+        <div className="lg-chip-scroll">
+          <div className="lg-chips" role="group" aria-label="Streams">
+            {STREAM_KINDS.map((s) => (
+              <Chip key={s} testId={`logs-chip-stream-${s}`} active={streams.includes(s)} onClick={() => setStreams((x) => toggle(x, s))} className={s === 'stderr' ? 'lg-chip-stderr' : undefined}>
+                {s}
               </Chip>
             ))}
+            <Chip testId="logs-chip-fold" active={fold} title="Fold each request's START, END and REPORT into one summary line" onClick={() => setFold((x) => !x)}>
+              fold START/END
+            </Chip>
           </div>
-        )}
-        {envs.length > 0 && (
-          <div className="lg-chips" role="group" aria-label="Environments">
-            {envs.map((e) => {
-              const id = buffer.envIds.values[e]!;
-              return (
-                <Chip
-                  key={id}
-                  testId={`logs-chip-env-${id}`}
-                  active={envSel.includes(id)}
-                  focused={focusedEnvId === id}
-                  title={`${id}\nShow only this environment's stream`}
-                  onClick={() => {
-                    setEnvSel((x) => toggle(x, id));
-                    if (!envSel.includes(id)) useInvocations.getState().focusEnv(id);
-                  }}
-                >
-                  <span className={`lg-dot lg-env-${envColor.get(e)}`} aria-hidden="true" />
-                  <span className="mono">{id.slice(0, 6)}</span>
+          {levelNames.length > 0 && (
+            <div className="lg-chips" role="group" aria-label="Levels">
+              {levelNames.map((l) => (
+                <Chip key={l} testId={`logs-chip-level-${l}`} active={levels.includes(l)} onClick={() => setLevels((x) => toggle(x, l))}>
+                  {l}
                 </Chip>
-              );
-            })}
-          </div>
-        )}
-        {focusedId && (
-          <Chip testId="logs-chip-request" active={onlyFocused} title={`${focusedId}\nOnly the lines of the selected invocation`} onClick={() => setOnlyFocused((x) => !x)}>
-            only <span className="mono">{focusedId.slice(0, 8)}</span>
-          </Chip>
-        )}
-        <span className="lg-spacer" />
+              ))}
+            </div>
+          )}
+          {envs.length > 0 && (
+            <div className="lg-chips" role="group" aria-label="Environments">
+              {envs.map((e) => {
+                const id = buffer.envIds.values[e]!;
+                return (
+                  <Chip
+                    key={id}
+                    testId={`logs-chip-env-${id}`}
+                    active={envSel.includes(id)}
+                    focused={focusedEnvId === id}
+                    title={`${id}\nShow only this environment's stream`}
+                    onClick={() => {
+                      setEnvSel((x) => toggle(x, id));
+                      if (!envSel.includes(id)) useInvocations.getState().focusEnv(id);
+                    }}
+                  >
+                    <span className={`lg-dot lg-env-${envColor.get(e)}`} aria-hidden="true" />
+                    <span className="mono">{id.slice(0, 6)}</span>
+                  </Chip>
+                );
+              })}
+            </div>
+          )}
+          {focusedId && (
+            <Chip testId="logs-chip-request" active={onlyFocused} title={`${focusedId}\nOnly the lines of the selected invocation`} onClick={() => setOnlyFocused((x) => !x)}>
+              only <span className="mono">{focusedId.slice(0, 8)}</span>
+            </Chip>
+          )}
+        </div>
         <span className="lg-count mono" data-testid="logs-count" data-count={count} data-total={total}>
           {filtered ? `${n(count)} of ${n(total)}` : n(total)} lines
         </span>
@@ -397,31 +438,7 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
       ) : null}
       <div ref={scrollRef} className="lg-scroll" data-testid="logs-scroll" onScroll={onScroll} role="table" aria-label={`Log lines of ${fn}`} aria-rowcount={count} hidden={count === 0}>
         <div className="lg-canvas" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((vi) => {
-            if (vi.index >= view.length) return null;
-            const pos = view.posAt(vi.index);
-            const lineId = buffer.idAt(pos);
-            const req = buffer.requestAt(pos);
-            const isExpanded = expanded.has(lineId);
-            return (
-              <LogRow
-                key={vi.key as number}
-                buffer={buffer}
-                pos={pos}
-                lineId={lineId}
-                index={vi.index}
-                top={vi.start}
-                envColor={envColor.get(buffer.envAt(pos)) ?? 0}
-                focused={req >= 0 && req === focusedReq}
-                selected={selection !== null && pos >= selection.from && pos <= selection.to}
-                expanded={isExpanded}
-                measureRef={isExpanded ? virtualizer.measureElement : undefined}
-                onToggle={onToggle}
-                onSelect={onSelect}
-                onRequest={onRequest}
-              />
-            );
-          })}
+          {rows}
         </div>
       </div>
       {!follow && count > 0 && (

@@ -103,6 +103,21 @@ describe('LogView', () => {
     expect(q({ text: 'a.b' })).toEqual([]); // a substring, not a pattern
   });
 
+  it('folds START and END away (REPORT stays as the summary) when asked', () => {
+    const b = new LogBuffer(100);
+    b.add([
+      line(1, { stream: 'platform', text: 'START RequestId: req-1 Version: $LATEST' }),
+      line(2, { text: 'work' }),
+      line(3, { stream: 'platform', text: 'END RequestId: req-1' }),
+      line(4, { stream: 'platform', text: 'REPORT RequestId: req-1\tDuration: 1.00 ms' }),
+      line(5, { text: 'END RequestId: printed by the function itself' }),
+    ]);
+    const v = new LogView(b);
+    v.setFilter({ functionName: 'orders', foldPlatform: true });
+    v.sync();
+    expect(ids(b, v)).toEqual([2, 4, 5]);
+  });
+
   it('picks up a function whose first lines arrive after the filter was set', () => {
     const b = new LogBuffer(100);
     const v = new LogView(b);

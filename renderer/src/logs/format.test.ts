@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ansiSpans, clockMs, jsonTokens, messageOf, parseJsonMessage, prefixLevel, stripAnsi } from './format.js';
+import { ansiSpans, clockMs, jsonTokens, messageOf, parseJsonMessage, prefixLevel, reportSummary, stripAnsi } from './format.js';
 
 describe('log line format', () => {
   it("reads the runtimes' prefixes: level and message", () => {
@@ -35,6 +35,12 @@ describe('log line format', () => {
     expect(jsonTokens(v).map((t) => t.text).join('')).toBe('{"level": "INFO", "n": 2, "ok": true, "tags": ["a"]}');
     expect(jsonTokens(v, 2).map((t) => t.text).join('')).toBe(JSON.stringify(v, null, 2));
     expect(jsonTokens(v).filter((t) => t.kind === 'key').map((t) => t.text)).toEqual(['"level"', '"n"', '"ok"', '"tags"']);
+  });
+
+  it('a REPORT line as one summary', () => {
+    expect(reportSummary('REPORT RequestId: r\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 61 MB\tInit Duration: 120.50 ms')).toBe('12.34 ms · billed 13 ms · 61/128 MB · init 120.50 ms');
+    expect(reportSummary('REPORT RequestId: r\tDuration: 2.00 ms\tBilled Duration: 2 ms')).toBe('2.00 ms · billed 2 ms');
+    expect(reportSummary('START RequestId: r')).toBeUndefined();
   });
 
   it('times to the millisecond', () => {

@@ -159,3 +159,20 @@ export const PLATFORM_LINE = /^(START|END|REPORT|INIT_START|INIT_REPORT|RESTORE_
 export function lineAsText(l: { at: number; envId: string; requestId?: string; level?: string; stream: string; text: string }): string {
   return `${new Date(l.at).toISOString()}\t${l.envId}\t${l.requestId ?? '-'}\t${l.level ?? '-'}\t${l.stream}\t${stripAnsi(l.text)}`;
 }
+
+/** A REPORT line as one summary: "12.34 ms · billed 13 ms · 61/128 MB · init 120.5 ms", or undefined. */
+export function reportSummary(text: string): string | undefined {
+  if (!text.startsWith('REPORT RequestId')) return undefined;
+  const num = (label: string) => new RegExp(`(?:^|\\t)${label}: ([\\d.]+)`).exec(text)?.[1];
+  const duration = num('Duration');
+  if (duration === undefined) return undefined;
+  const parts = [`${duration} ms`];
+  const billed = num('Billed Duration');
+  if (billed) parts.push(`billed ${billed} ms`);
+  const used = num('Max Memory Used');
+  const size = num('Memory Size');
+  if (used && size) parts.push(`${used}/${size} MB`);
+  const init = num('Init Duration');
+  if (init) parts.push(`init ${init} ms`);
+  return parts.join(' · ');
+}
