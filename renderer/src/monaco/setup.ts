@@ -7,6 +7,11 @@
 // itself imports every editor contribution, so that chunk carries them all
 // whatever is listed here; the list below is what the editor needs before it.
 import * as monaco from 'monaco-editor/editor/editor.api';
+// Every contribution, registered before the first editor exists: the TypeScript mode's chunk
+// imports them all anyway, and a contribution whose service registers after the editor's services
+// were created fails the next editor ("[createInstance] … depends on UNKNOWN service
+// ICodeLensCache" / "treeViewsDndService", seen when a second editor opened after a TS model).
+import 'monaco-editor/features/register.all';
 import 'monaco-editor/editor/browser/coreCommands';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/bracketMatching/register';
