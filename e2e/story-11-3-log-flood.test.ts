@@ -95,11 +95,13 @@ story('Story 11.3: a function prints 200,000 lines; the Logs panel follows live,
     await logs.open();
     await logs.resizeDock(380);
     await win.test.open();
+    // A card's facts are read as soon as it shows (its locator would find the next card later).
     await win.test.setPayload({ orderId: 'o-1041' });
-    const first = await win.test.invoke();
+    const first = (await (await win.test.invoke()).facts()).requestId;
     await win.test.setPayload({ orderId: 'o-1042' });
-    const second = await win.test.invoke();
-    const ids = [(await first.facts()).requestId, (await second.facts()).requestId];
+    const second = (await (await win.test.invoke()).facts()).requestId;
+    const ids = [first, second];
+    expect(first).not.toBe(second);
     orders = ids;
     // The second invocation's lines, live (the filter matches request ids too): START, its five, END, REPORT.
     await logs.filter(ids[1]!);
@@ -125,10 +127,18 @@ story('Story 11.3: a function prints 200,000 lines; the Logs panel follows live,
 
   it(`invoked from the window, ${LINES.toLocaleString('en-US')} lines: the panel follows live, answers within ${INTERACTION_BOUND_MS} ms, the server stays bounded`, async () => {
     const page = win.page;
+    let t0 = Date.now();
     await logs.open();
     await expect.poll(() => logs.root.getAttribute('data-function')).toBe('flood');
     const linesBefore = await logs.total();
 
+    // The window's WebSocket closing during the flood is worth knowing (the panel would catch up).
+    const socketEvents: string[] = [];
+    page.on('websocket', (ws) => {
+      socketEvents.push(`${Date.now() - t0}ms open ${ws.url().replace(/^.*\/\/[^/]+/, '')}`);
+      ws.on('close', () => socketEvents.push(`${Date.now() - t0}ms close`));
+      ws.on('socketerror', (e) => socketEvents.push(`${Date.now() - t0}ms error ${e}`));
+    });
     const pid = serverPid(wb().dataDir);
     const rssBefore = statusMb(pid, 'VmRSS');
     let rssPeakSampled = rssBefore;
@@ -175,7 +185,7 @@ story('Story 11.3: a function prints 200,000 lines; the Logs panel follows live,
 
     await win.test.open();
     await win.test.setPayload({});
-    const t0 = Date.now();
+    t0 = Date.now();
     const before = await win.test.startInvoke();
     // The flood arrives: interact while it does (chips, the filter), as a user would.
     await expect.poll(() => logs.count(), { timeout: 60_000, interval: 50 }).toBeGreaterThan(linesBefore + 1000);
@@ -246,6 +256,7 @@ story('Story 11.3: a function prints 200,000 lines; the Logs panel follows live,
         `[story-11-3] interactions during the flood: ${during.map((d) => `${d.what}: ${d.wallMs} ms wall (CDP round trips included), lines ${d.countBefore}→${d.countAfter}`).join('; ')}`,
         `[story-11-3] Event Timing entries ≥ 16 ms: ${events.length}; slowest: ${slowest.slice(0, 5).map((e) => `${e.name} ${e.duration} ms`).join(', ') || 'none'} (bound ${INTERACTION_BOUND_MS} ms)`,
         `[story-11-3] following: ${follow.frames} frames sampled, ${follow.behind} with the newest line not on screen, ${follow.notFollowing} not following ${follow.examples.join(' | ')}`,
+        `[story-11-3] the window's WebSocket: ${socketEvents.join('; ') || 'no open or close during the flood'}`,
         `[story-11-3] server RSS: ${rssBefore.toFixed(0)} MB before, ${rssPeakSampled.toFixed(0)} MB peak sampled every 100 ms, ${rssAfter.toFixed(0)} MB after; VmHWM ${hwm.toFixed(0)} MB (bound: after - before < ${RSS_GROWTH_BOUND_MB} MB)`,
       ].join('\n') + '\n',
     );

@@ -5,10 +5,9 @@
 // a count until expanded.
 import { memo, type MouseEvent, type Ref } from 'react';
 import type { KeptLine, LogBuffer } from './buffer.js';
+import { ROW_HEIGHT } from './rows.js';
 import { ansiSpans, clockMs, jsonTokens, messageLines, messageOf, parseJsonMessage, PLATFORM_LINE, reportSummary, type JsonToken, type Span } from './format.js';
 
-/** A plain row's height (px): fixed, so the list never measures it. Expanded rows are measured. */
-export const ROW_HEIGHT = 20;
 
 export interface RowProps {
   buffer: LogBuffer;
@@ -24,7 +23,7 @@ export interface RowProps {
   /** START/END folded away: a REPORT line reads as its request's summary. */
   folded: boolean;
   measureRef?: Ref<HTMLDivElement>;
-  onToggle(line: KeptLine, index: number): void;
+  onToggle(line: KeptLine): void;
   onSelect(line: KeptLine, e: MouseEvent): void;
   onRequest(line: KeptLine): void;
 }
@@ -127,7 +126,7 @@ export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, 
             data-testid="log-expand"
             onClick={(e) => {
               e.stopPropagation();
-              onToggle(line, index);
+              onToggle(line);
             }}
           >
             {expanded ? '▾' : '▸'}

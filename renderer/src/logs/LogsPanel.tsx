@@ -2,30 +2,31 @@
 // interleaved in the order they happened (or one env's, by its chip), live.
 // Lines live in the window's LogBuffer (source.ts), outside React; this
 // component re-renders at most once per animation frame (FrameVersion) and
-// draws only the rows on screen (@tanstack/react-virtual).
+// draws only the rows on screen (rows.ts: react-virtual over blocks of rows).
 //
 // Follow mode: at the bottom the list follows new lines; scrolling up pauses it
 // and "Jump to bottom (N new)" brings it back. Selecting a request id selects
 // that invocation in the whole window; the focused invocation's lines are
 // highlighted and scrolled into view when focus moves to them.
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
-import type { LogStreamKind } from '../../../main/contract/index.js';
-import { Button, EmptyState, ErrorBox, IconCopy, IconSearch, IconTerminal, Kbd, Spinner, toast } from '../components/index.js';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { Button, EmptyState, ErrorBox, IconTerminal, Kbd, Spinner, toast } from '../components/index.js';
 import { useInvocations } from '../stores/invocations.js';
 import { useUi } from '../stores/ui.js';
 import { useFrameVersion } from '../telemetry/frame-version.js';
-import { STREAM_KINDS, type FilterSpec, type KeptLine } from './buffer.js';
+import type { FilterSpec, KeptLine } from './buffer.js';
 import { lineAsText } from './format.js';
-import { LogRow, ROW_HEIGHT } from './LogRow.js';
+import { LogRow } from './LogRow.js';
+import { LogsToolbar, n, NO_FILTERS, type LogFilters } from './LogsToolbar.js';
+import { indexAt, offsetOf, ROW_HEIGHT, useLogRows, type Extras } from './rows.js';
 import { logSource } from './source.js';
 import { LogView } from './view.js';
 import './logs.css';
 
 const ENV_COLORS = 8;
+const FILTER_DEBOUNCE_MS = 120;
 /** Row elements reused across scrolling (more than the rows a screen and its overscan show). */
 const ROW_SLOTS = 128;
-const FILTER_DEBOUNCE_MS = 120;
+const OVERSCAN_PX = 3 * ROW_HEIGHT;
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -35,9 +36,6 @@ function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
-
-const toggle = <T,>(list: readonly T[], item: T): T[] => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
-const n = (x: number) => x.toLocaleString('en-US');
 
 export function LogsPanel() {
   const fn = useUi((s) => s.selected);
@@ -59,6 +57,7 @@ export function LogsPanel() {
   return <LogsList key={fn} fn={fn} version={version} />;
 }
 
+/** What the list keeps between renders outside React state (it changes every frame). */
 interface ListState {
   syncKey: string;
   follow: boolean;
@@ -66,10 +65,12 @@ interface ListState {
   /** Where the panel last scrolled itself to (a scroll event above it is the user's). */
   autoTop: number;
   pendingPrepend: number;
+  pendingTrim: number;
   refiltered: boolean;
   /** The first visible line's position (kept in view across a filter change while paused). */
   anchorPos: number | undefined;
   loadingOlder: boolean;
+  extras: Extras;
 }
 
 function LogsList({ fn, version }: { fn: string; version: number }) {
@@ -78,7 +79,7 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
   const viewRef = useRef<LogView>(null);
   viewRef.current ??= new LogView(buffer);
   const view = viewRef.current;
-  const st = useRef<ListState>({ syncKey: '', follow: true, newLines: 0, autoTop: -1, pendingPrepend: 0, refiltered: false, anchorPos: undefined, loadingOlder: false }).current;
+  const st = useRef<ListState>({ syncKey: '', follow: true, newLines: 0, autoTop: -1, pendingPrepend: 0, pendingTrim: 0, refiltered: false, anchorPos: undefined, loadingOlder: false, extras: [] }).current;
   const [follow, setFollowState] = useState(true);
   const setFollow = useCallback(
     (on: boolean) => {
@@ -89,59 +90,70 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
     [st],
   );
 
-  // Filters: text (debounced), env, this invocation only, level, stream.
-  const [textInput, setTextInput] = useState('');
-  const text = useDebounced(textInput, FILTER_DEBOUNCE_MS);
-  const [envSel, setEnvSel] = useState<string[]>([]);
-  const [levels, setLevels] = useState<string[]>([]);
-  const [streams, setStreams] = useState<LogStreamKind[]>([]);
-  const [onlyFocused, setOnlyFocused] = useState(false);
-  const [fold, setFold] = useState(false);
+  const [filters, setFilters] = useState<LogFilters>(NO_FILTERS);
+  const text = useDebounced(filters.text, FILTER_DEBOUNCE_MS);
   const focusedId = useInvocations((s) => s.focusedId);
   const focusedEnvId = useInvocations((s) => s.focusedEnvId);
   const spec = useMemo<FilterSpec>(
-    () => ({ functionName: fn, envIds: envSel, levels, streams, text, requestId: onlyFocused ? focusedId : undefined, foldPlatform: fold }),
-    [fn, envSel, levels, streams, text, onlyFocused, focusedId, fold],
+    () => ({ functionName: fn, envIds: filters.envIds, levels: filters.levels, streams: filters.streams, text, requestId: filters.onlyFocused ? focusedId : undefined, foldPlatform: filters.fold }),
+    [fn, filters.envIds, filters.levels, filters.streams, text, filters.onlyFocused, focusedId, filters.fold],
   );
-  const specKey = JSON.stringify(spec);
-  const filtered = envSel.length > 0 || levels.length > 0 || streams.length > 0 || Boolean(text.trim()) || (onlyFocused && Boolean(focusedId)) || fold;
+  const filtered = spec.envIds!.length > 0 || spec.levels!.length > 0 || spec.streams!.length > 0 || Boolean(text.trim()) || Boolean(spec.requestId) || filters.fold;
 
   // Bring the view up to the buffer once per frame (and per filter change): idempotent per key.
-  const syncKey = `${version}|${specKey}`;
+  const syncKey = `${version}|${JSON.stringify(spec)}`;
   if (st.syncKey !== syncKey) {
     view.setFilter(spec);
     const r = view.sync();
     st.syncKey = syncKey;
     if (!st.follow) st.newLines += r.appended;
     st.pendingPrepend += r.prepended;
+    st.pendingTrim += r.trimmed;
     if (r.refiltered) st.refiltered = true;
   }
   const count = view.length;
 
-  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  // Expanded rows (JSON, several lines): their measured heights, by line id.
+  const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(() => new Map());
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
+  const observer = useMemo(
+    () =>
+      new ResizeObserver((entries) => {
+        setExpanded((prev) => {
+          let next: Map<number, number> | undefined;
+          for (const e of entries) {
+            const id = Number((e.target as HTMLElement).dataset.lineId);
+            const h = Math.round(e.borderBoxSize[0]?.blockSize ?? e.contentRect.height);
+            if (prev.has(id) && prev.get(id) !== h) (next ??= new Map(prev)).set(id, h);
+          }
+          return next ?? prev;
+        });
+      }),
+    [],
+  );
+  useEffect(() => () => observer.disconnect(), [observer]);
+  const measureExpanded = useCallback(
+    (el: HTMLDivElement | null) => {
+      if (!el) return;
+      observer.observe(el);
+      return () => observer.unobserve(el);
+    },
+    [observer],
+  );
+  const extras: Extras = [];
+  for (const [id, h] of expanded) {
+    const pos = buffer.posOfId(id);
+    const idx = pos < 0 ? -1 : view.indexOfPos(pos);
+    if (idx >= 0 && idx < count && view.posAt(idx) === pos && h > ROW_HEIGHT) (extras as [number, number][]).push([idx, h - ROW_HEIGHT]);
+  }
+  (extras as [number, number][]).sort((a, b) => a[0] - b[0]);
+  st.extras = extras;
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const getItemKey = useCallback((i: number) => buffer.idAt(view.posAt(i)), [buffer, view, syncKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const estimateSize = useCallback(() => ROW_HEIGHT, []);
-  // Following, the rows drawn are the last ones, in the same commit that adds them: the virtualizer
-  // would otherwise draw from its last scroll offset and catch up a frame later, on the scroll event.
-  const rangeExtractor = useCallback(
-    (r: Range) => {
-      const range = defaultRangeExtractor(r);
-      if (!follow) return range;
-      const rows = Math.ceil((scrollRef.current?.clientHeight ?? 0) / ROW_HEIGHT) + 1 + r.overscan;
-      const from = Math.max(0, r.count - rows);
-      const tail = Array.from({ length: r.count - from }, (_, i) => from + i);
-      return range.length && range[range.length - 1]! >= from ? [...range.filter((i) => i < from), ...tail] : [...range, ...tail];
-    },
-    [follow],
-  );
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize, getItemKey, rangeExtractor, overscan: 3 });
-  const items = virtualizer.getVirtualItems();
+  const layout = useLogRows({ count, extras, follow, scrollRef, overscanPx: OVERSCAN_PX });
 
-  // After each commit: follow the bottom, keep the rows in place when older ones came in front,
-  // or keep the first visible line after a filter change.
+  // After each commit: follow the bottom; paused, keep the same lines in view when older ones came
+  // in front or the oldest fell off, and the first visible line after a filter change.
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
@@ -152,11 +164,12 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
         el.scrollTop = bottom;
       }
     } else if (st.refiltered && st.anchorPos !== undefined) {
-      el.scrollTop = view.indexOfPos(st.anchorPos) * ROW_HEIGHT;
-    } else if (st.pendingPrepend > 0) {
-      el.scrollTop += st.pendingPrepend * ROW_HEIGHT;
+      el.scrollTop = offsetOf(view.indexOfPos(st.anchorPos), st.extras);
+    } else if (st.pendingPrepend > 0 || st.pendingTrim > 0) {
+      el.scrollTop += (st.pendingPrepend - st.pendingTrim) * ROW_HEIGHT;
     }
     st.pendingPrepend = 0;
+    st.pendingTrim = 0;
     st.refiltered = false;
   });
 
@@ -180,7 +193,7 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
     } else if (st.follow && el.scrollTop < st.autoTop - 1) {
       setFollow(false); // the user scrolled up: stay where they are
     }
-    const first = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const first = indexAt(el.scrollTop, view.length, st.extras);
     st.anchorPos = first < view.length ? view.posAt(first) : undefined;
     const h = logSource.history(fn);
     if (!st.follow && el.scrollTop < ROW_HEIGHT * 2 && h.more && h.state === 'loaded' && logSource.roomForOlder() > 0) void loadOlder();
@@ -199,27 +212,25 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
   const focusedReq = focusedId ? buffer.requestIds.find(focusedId) : -1;
   useEffect(() => {
     if (focusedReq < 0) return;
-    const shown = virtualizer.getVirtualItems().some((vi) => vi.index < view.length && buffer.requestAt(view.posAt(vi.index)) === focusedReq);
+    const el = scrollRef.current;
+    const top = el?.scrollTop ?? 0;
+    const bottom = top + (el?.clientHeight ?? 0);
+    const shown = layout.rows.some((r) => r.top + ROW_HEIGHT > top && r.top < bottom && r.index < view.length && buffer.requestAt(view.posAt(r.index)) === focusedReq);
     if (shown) return;
     const idx = view.indexOfRequest(focusedReq);
     if (idx < 0) return;
     setFollow(false);
-    virtualizer.scrollToIndex(idx, { align: 'start' });
+    layout.scrollToIndex(idx);
   }, [focusedReq]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const onToggle = useCallback(
-    (line: KeptLine, index: number) => {
-      setExpanded((prev) => {
-        const next = new Set(prev);
-        if (next.has(line.id)) {
-          next.delete(line.id);
-          virtualizer.resizeItem(index, ROW_HEIGHT);
-        } else next.add(line.id);
-        return next;
-      });
-    },
-    [virtualizer],
-  );
+  const onToggle = useCallback((line: KeptLine) => {
+    setExpanded((prev) => {
+      const next = new Map(prev);
+      if (next.has(line.id)) next.delete(line.id);
+      else next.set(line.id, ROW_HEIGHT); // measured once drawn
+      return next;
+    });
+  }, []);
   const onSelect = useCallback((line: KeptLine, e: MouseEvent) => {
     if (window.getSelection()?.toString()) return; // the user is selecting text: leave it
     setSelection((prev) => {
@@ -234,7 +245,6 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
 
   const envs = buffer.envsOf(fn);
   const envColor = new Map(envs.map((e, i) => [e, i % ENV_COLORS]));
-  const levelNames = buffer.levelNames.values;
   const total = buffer.countOf(fn);
   const dropped = buffer.droppedOf(fn);
 
@@ -256,7 +266,7 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
       const el = scrollRef.current;
       const top = el ? el.scrollTop : 0;
       const bottom = el ? top + el.clientHeight : 0;
-      const vis = items.filter((vi) => vi.end > top && vi.start < bottom);
+      const vis = layout.rows.filter((r) => r.top + ROW_HEIGHT > top && r.top < bottom);
       text = vis.length ? linesOf(vis[0]!.index, vis[vis.length - 1]!.index + 1) : [];
       what = 'visible';
     }
@@ -279,14 +289,6 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     toast.success(`Downloaded ${n(text.length)} line${text.length === 1 ? '' : 's'}`, name);
   };
-  const clearFilters = () => {
-    setTextInput('');
-    setEnvSel([]);
-    setLevels([]);
-    setStreams([]);
-    setOnlyFocused(false);
-    setFold(false);
-  };
 
   const more = history.more || dropped > 0;
   const room = logSource.roomForOlder();
@@ -295,116 +297,58 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
   // Rows are keyed by their slot on screen, not by line: scrolling reuses the same elements with
   // new text (no new nodes, little style work), the cheapest frame a DOM list can have.
   const used = new Set<string | number>();
-  const rows = items.map((vi) => {
-      if (vi.index >= view.length) return null;
-      let key: string | number = vi.index % ROW_SLOTS;
-      if (used.has(key)) key = `i${vi.index}`;
-      used.add(key);
-      const pos = view.posAt(vi.index);
-      const lineId = buffer.idAt(pos);
-      const req = buffer.requestAt(pos);
-      const isExpanded = expanded.has(lineId);
-      return (
-        <LogRow
-          key={key}
-          buffer={buffer}
-          pos={pos}
-          lineId={lineId}
-          index={vi.index}
-          top={vi.start}
-          envColor={envColor.get(buffer.envAt(pos)) ?? 0}
-          focused={req >= 0 && req === focusedReq}
-          selected={selection !== null && pos >= selection.from && pos <= selection.to}
-          expanded={isExpanded}
-          folded={fold}
-          measureRef={isExpanded ? virtualizer.measureElement : undefined}
-          onToggle={onToggle}
-          onSelect={onSelect}
-          onRequest={onRequest}
-        />
-      );
-    });
+  const rows = layout.rows.map(({ index, top }) => {
+    const pos = view.posAt(index);
+    const lineId = buffer.idAt(pos);
+    const req = buffer.requestAt(pos);
+    const isExpanded = expanded.has(lineId);
+    // An expanded row gets an element of its own, so its first size is always observed.
+    let key: string | number = isExpanded ? `x${lineId}` : index % ROW_SLOTS;
+    if (used.has(key)) key = `i${index}`;
+    used.add(key);
+    return (
+      <LogRow
+        key={key}
+        buffer={buffer}
+        pos={pos}
+        lineId={lineId}
+        index={index}
+        top={top}
+        envColor={envColor.get(buffer.envAt(pos)) ?? 0}
+        focused={req >= 0 && req === focusedReq}
+        selected={selection !== null && pos >= selection.from && pos <= selection.to}
+        expanded={isExpanded}
+        folded={filters.fold}
+        measureRef={isExpanded ? measureExpanded : undefined}
+        onToggle={onToggle}
+        onSelect={onSelect}
+        onRequest={onRequest}
+      />
+    );
+  });
 
   return (
     <div className="logs-panel" data-testid="logs-panel" data-function={fn} data-follow={follow} data-count={count} data-last-id={count ? buffer.idAt(view.posAt(count - 1)) : ''}>
-      <div className="lg-toolbar" role="toolbar" aria-label="Log filters">
-        <label className="lg-filter">
-          <IconSearch size={13} className="lg-filter-icon" />
-          <input
-            className="lg-filter-input"
-            data-testid="logs-filter"
-            placeholder="Filter lines"
-            aria-label="Filter lines (text, any case)"
-            value={textInput}
-            spellCheck={false}
-            onChange={(e) => setTextInput(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') setTextInput('');
-            }}
-          />
-        </label>
-        <div className="lg-chip-scroll">
-          <div className="lg-chips" role="group" aria-label="Streams">
-            {STREAM_KINDS.map((s) => (
-              <Chip key={s} testId={`logs-chip-stream-${s}`} active={streams.includes(s)} onClick={() => setStreams((x) => toggle(x, s))} className={s === 'stderr' ? 'lg-chip-stderr' : undefined}>
-                {s}
-              </Chip>
-            ))}
-            <Chip testId="logs-chip-fold" active={fold} title="Fold each request's START, END and REPORT into one summary line" onClick={() => setFold((x) => !x)}>
-              fold START/END
-            </Chip>
-          </div>
-          {levelNames.length > 0 && (
-            <div className="lg-chips" role="group" aria-label="Levels">
-              {levelNames.map((l) => (
-                <Chip key={l} testId={`logs-chip-level-${l}`} active={levels.includes(l)} onClick={() => setLevels((x) => toggle(x, l))}>
-                  {l}
-                </Chip>
-              ))}
-            </div>
-          )}
-          {envs.length > 0 && (
-            <div className="lg-chips" role="group" aria-label="Environments">
-              {envs.map((e) => {
-                const id = buffer.envIds.values[e]!;
-                return (
-                  <Chip
-                    key={id}
-                    testId={`logs-chip-env-${id}`}
-                    active={envSel.includes(id)}
-                    focused={focusedEnvId === id}
-                    title={`${id}\nShow only this environment's stream`}
-                    onClick={() => {
-                      setEnvSel((x) => toggle(x, id));
-                      if (!envSel.includes(id)) useInvocations.getState().focusEnv(id);
-                    }}
-                  >
-                    <span className={`lg-dot lg-env-${envColor.get(e)}`} aria-hidden="true" />
-                    <span className="mono">{id.slice(0, 6)}</span>
-                  </Chip>
-                );
-              })}
-            </div>
-          )}
-          {focusedId && (
-            <Chip testId="logs-chip-request" active={onlyFocused} title={`${focusedId}\nOnly the lines of the selected invocation`} onClick={() => setOnlyFocused((x) => !x)}>
-              only <span className="mono">{focusedId.slice(0, 8)}</span>
-            </Chip>
-          )}
-        </div>
-        <span className="lg-count mono" data-testid="logs-count" data-count={count} data-total={total}>
-          {filtered ? `${n(count)} of ${n(total)}` : n(total)} lines
-        </span>
-        <Button variant="ghost" size="small" data-testid="logs-follow" aria-pressed={follow} title={follow ? 'Following new lines: click (or scroll up) to pause' : 'Paused: click to follow new lines'} onClick={() => (follow ? setFollow(false) : jumpToBottom())}>
-          {follow ? 'Following' : 'Paused'}
-        </Button>
-        <Button variant="ghost" size="small" icon={<IconCopy size={12} />} data-testid="logs-copy" disabled={count === 0} title={selection ? 'Copy the selected lines' : 'Copy the lines on screen (click a line to select; Shift+click a range)'} onClick={() => void copy()}>
-          Copy
-        </Button>
-        <Button variant="ghost" size="small" data-testid="logs-download" disabled={count === 0} title="Download the lines of the current filter as a .log file" onClick={download}>
-          Download
-        </Button>
-      </div>
+      <LogsToolbar
+        filters={filters}
+        setFilters={setFilters}
+        levelNames={buffer.levelNames.values}
+        envs={envs.map((e) => ({ id: buffer.envIds.values[e]!, color: envColor.get(e) ?? 0 }))}
+        focusedId={focusedId}
+        focusedEnvId={focusedEnvId}
+        onEnvChip={(id, on) => {
+          setFilters((x) => ({ ...x, envIds: on ? [...x.envIds, id] : x.envIds.filter((e) => e !== id) }));
+          if (on) useInvocations.getState().focusEnv(id);
+        }}
+        count={count}
+        total={total}
+        filtered={filtered}
+        follow={follow}
+        onFollow={(on) => (on ? jumpToBottom() : setFollow(false))}
+        hasSelection={selection !== null}
+        onCopy={() => void copy()}
+        onDownload={download}
+      />
       {history.error && (
         <ErrorBox compact className="lg-error" error={history.error} title={history.state === 'error' ? 'Could not read the logs of before' : 'Could not read older lines'} />
       )}
@@ -432,12 +376,12 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
           </EmptyState>
         )
       ) : count === 0 ? (
-        <EmptyState compact title="No line matches the filter" testId="logs-no-match" actions={<Button size="small" onClick={clearFilters}>Clear filters</Button>}>
+        <EmptyState compact title="No line matches the filter" testId="logs-no-match" actions={<Button size="small" onClick={() => setFilters(() => NO_FILTERS)}>Clear filters</Button>}>
           {n(total)} lines of {fn} are hidden by the filter.
         </EmptyState>
       ) : null}
       <div ref={scrollRef} className="lg-scroll" data-testid="logs-scroll" onScroll={onScroll} role="table" aria-label={`Log lines of ${fn}`} aria-rowcount={count} hidden={count === 0}>
-        <div className="lg-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="lg-canvas" style={{ height: layout.total }}>
           {rows}
         </div>
       </div>
@@ -447,13 +391,5 @@ function LogsList({ fn, version }: { fn: string; version: number }) {
         </button>
       )}
     </div>
-  );
-}
-
-function Chip({ active, focused, testId, title, className, onClick, children }: { active: boolean; focused?: boolean; testId: string; title?: string; className?: string; onClick(): void; children: ReactNode }) {
-  return (
-    <button type="button" className={['lg-chip', active ? 'lg-chip-on' : '', focused ? 'lg-chip-focused' : '', className ?? ''].filter(Boolean).join(' ')} data-testid={testId} data-active={active} aria-pressed={active} title={title} onClick={onClick}>
-      {children}
-    </button>
   );
 }
