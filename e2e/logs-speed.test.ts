@@ -268,6 +268,13 @@ story('Logs speed: 100,000 lines render in ≤ 1 s and scroll with frames ≤ 50
     await expect.poll(() => logs.count()).toBe(injected.length);
   });
 
+  it('a gap in the feed (frames missed) re-reads what was missed and keeps every line it had', async () => {
+    await logs.page.evaluate(() => (window as unknown as { __lwbTest: { telemetry: { inject(e: unknown): void } } }).__lwbTest.telemetry.inject({ type: 'gap', fromSeq: 1, toSeq: 2, reason: 'slow-subscriber' }));
+    // The engine has none of these (they were injected): the catch-up reads nothing and loses nothing.
+    await expect.poll(() => logs.root.getByTestId('error-box').count()).toBe(0);
+    expect(await logs.count()).toBe(injected.length);
+  });
+
   it('screenshots of the panel with lines (JSON, ANSI, stderr, START/END/REPORT), light and dark', async () => {
     await logs.root.getByTestId('logs-jump-bottom').click().catch(() => undefined);
     await logs.scrollUp(200);

@@ -60,6 +60,25 @@ function levelTone(level: string | undefined): string {
   return '';
 }
 
+/** A collapsed row shows this many characters at most: a screen is narrower, and laying out a 16 KB line on every frame is not free. */
+export const COLLAPSED_CHARS = 400;
+
+/** The first `max` characters of a list of text parts (spans or tokens), and whether any were cut. */
+export function clip<T extends { text: string }>(parts: T[], max: number): { parts: T[]; clipped: boolean } {
+  let left = max;
+  const out: T[] = [];
+  for (const p of parts) {
+    if (left <= 0) return { parts: out, clipped: true };
+    if (p.text.length > left) {
+      out.push({ ...p, text: p.text.slice(0, left) });
+      return { parts: out, clipped: true };
+    }
+    out.push(p);
+    left -= p.text.length;
+  }
+  return { parts: out, clipped: false };
+}
+
 // Memoised on plain values: a row re-renders only when its line, place or highlight changes, not
 // on every frame of the list around it.
 export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, focused, selected, expanded, folded, measureRef, onToggle, onSelect, onRequest }: RowProps) {
@@ -71,7 +90,9 @@ export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, 
   const json = summary ? undefined : parseJsonMessage(message);
   const lines = json ? undefined : messageLines(message);
   const multi = lines !== undefined && lines.length > 1;
-  const expandable = Boolean(json) || multi || Boolean(summary);
+  // Collapsed: the first line (or the compact JSON), cut at COLLAPSED_CHARS.
+  const head = expanded || summary ? undefined : json ? clip(jsonTokens(json, 0), COLLAPSED_CHARS) : clip(ansiSpans(lines![0]!.slice(0, COLLAPSED_CHARS * 4)), COLLAPSED_CHARS);
+  const expandable = Boolean(json) || multi || Boolean(summary) || Boolean(head?.clipped) || (lines !== undefined && lines[0]!.length > COLLAPSED_CHARS * 4);
   const cls = ['lg-row', `lg-stream-${line.stream}`, platform ? 'lg-platform' : '', focused ? 'lg-focused' : '', selected ? 'lg-selected' : '', expanded ? 'lg-expanded' : '', expandable ? 'lg-expandable' : '']
     .filter(Boolean)
     .join(' ');
@@ -137,17 +158,26 @@ export const LogRow = memo(function LogRow({ buffer, pos, index, top, envColor, 
             <span className="lg-summary" title={line.text}>
               <span className="lg-summary-tag">{line.requestId ? `${line.requestId.slice(0, 8)} ` : ''}done</span> {summary}
             </span>
-          ) : json ? (
-            <span className={expanded ? 'lg-json lg-pre' : 'lg-json'}>
-              <Json tokens={jsonTokens(json, expanded ? 2 : 0)} />
-            </span>
           ) : expanded ? (
-            <span className="lg-pre">
-              <Spans spans={ansiSpans(lines!.join('\n'))} />
-            </span>
+            json ? (
+              <span className="lg-json lg-pre">
+                <Json tokens={jsonTokens(json, 2)} />
+              </span>
+            ) : (
+              <span className="lg-pre">
+                <Spans spans={ansiSpans(lines!.join('\n'))} />
+              </span>
+            )
           ) : (
             <>
-              <Spans spans={ansiSpans(lines![0]!)} />
+              {json ? (
+                <span className="lg-json">
+                  <Json tokens={head!.parts as JsonToken[]} />
+                </span>
+              ) : (
+                <Spans spans={head!.parts as Span[]} />
+              )}
+              {head!.clipped && <span className="lg-more"> …</span>}
               {multi && <span className="lg-more"> … {lines!.length - 1} more lines</span>}
             </>
           )}

@@ -48,3 +48,15 @@ describe('log line format', () => {
     expect(clockMs(d.getTime())).toBe('09:05:07.042');
   });
 });
+
+describe('collapsed rows', () => {
+  it('cut a long line at COLLAPSED_CHARS across its spans, and say so', async () => {
+    const { clip, COLLAPSED_CHARS } = await import('./LogRow.js');
+    const spans = [{ text: 'a'.repeat(300) }, { text: 'b'.repeat(300), className: 'ansi-fg-red' }];
+    const c = clip(spans, COLLAPSED_CHARS);
+    expect(c.clipped).toBe(true);
+    expect(c.parts.map((p) => p.text.length)).toEqual([300, COLLAPSED_CHARS - 300]);
+    expect(c.parts[1]!.className).toBe('ansi-fg-red');
+    expect(clip([{ text: 'short' }], COLLAPSED_CHARS)).toEqual({ parts: [{ text: 'short' }], clipped: false });
+  });
+});
