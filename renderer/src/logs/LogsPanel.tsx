@@ -13,7 +13,8 @@ import { Button, EmptyState, ErrorBox, IconTerminal, Kbd, Spinner, toast } from 
 import { useInvocations } from '../stores/invocations.js';
 import { useUi } from '../stores/ui.js';
 import { useFrameVersion } from '../telemetry/frame-version.js';
-import type { FilterSpec, KeptLine } from './buffer.js';
+import type { KeptLine } from './buffer.js';
+import type { FilterSpec } from './filter.js';
 import { lineAsText } from './format.js';
 import { LogRow } from './LogRow.js';
 import { LogsToolbar, n, NO_FILTERS, type LogFilters } from './LogsToolbar.js';

@@ -11,10 +11,11 @@
 // hold positions across frames; only a rebuild (an overlapping merge) renumbers
 // them, and says so by bumping `generation`.
 import type { LogLine, LogStreamKind } from '../../../main/contract/telemetry.js';
+import type { CompiledFilter } from './filter.js';
 import { prefixLevel } from './format.js';
 
 export const STREAM_KINDS: readonly LogStreamKind[] = ['stdout', 'stderr', 'platform'];
-const STREAM_CODE: Record<LogStreamKind, number> = { stdout: 0, stderr: 1, platform: 2 };
+export const STREAM_CODE: Record<LogStreamKind, number> = { stdout: 0, stderr: 1, platform: 2 };
 
 /** Strings to small integers and back, for columns that repeat a few values. */
 export class Interner {
@@ -347,7 +348,7 @@ export class LogBuffer {
    * Appends to `out` the positions in [from, to) whose line passes `filter`. The one hot loop of the
    * panel (a filter change runs it over the whole ring): integers first, the text last.
    */
-  scan(filter: CompiledFilter, from: number, to: number, out: PosList): void {
+  scan(filter: CompiledFilter, from: number, to: number, out: { push(pos: number): void }): void {
     from = Math.max(from, this.base);
     to = Math.min(to, this.end);
     if (filter.fn < 0 || from >= to) return;
@@ -374,146 +375,3 @@ export class LogBuffer {
 }
 
 const isStartOrEnd = (t: string) => t.startsWith('START RequestId') || t.startsWith('END RequestId');
-
-/** What the panel asks for, in the buffer's integers (compileFilter makes it). */
-export interface CompiledFilter {
-  /** Function index; -1: a function with no lines yet (matches nothing). */
-  fn: number;
-  envMask?: Set<number>;
-  req?: number;
-  /** Level codes as stored (interned index + 1; 0 = no level). */
-  levelMask?: Set<number>;
-  /** Bit per stream code (1: stdout, 2: stderr, 4: platform). */
-  streamMask: number;
-  /** Case-insensitive substring as a RegExp (V8 runs it over 300,000 lines faster than toLowerCase + includes). */
-  text?: RegExp;
-  foldPlatform: boolean;
-  /** Does the request id (index) contain the text? Cached per filter. */
-  requestMatches(req: number, names: readonly string[]): boolean;
-}
-
-export interface FilterSpec {
-  functionName?: string;
-  /** Env ids to show (empty: all). */
-  envIds?: readonly string[];
-  requestId?: string;
-  /** Levels to show (empty: all); '' stands for lines with no level. */
-  levels?: readonly string[];
-  streams?: readonly LogStreamKind[];
-  text?: string;
-  /** START and END lines hidden; each REPORT reads as its request's summary. */
-  foldPlatform?: boolean;
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-export function compileFilter(buffer: LogBuffer, spec: FilterSpec): CompiledFilter {
-  const fn = spec.functionName === undefined ? -1 : buffer.functions.find(spec.functionName);
-  const envMask = spec.envIds?.length ? new Set(spec.envIds.map((e) => buffer.envIds.id(e))) : undefined;
-  const req = spec.requestId ? buffer.requestIds.id(spec.requestId) : undefined;
-  const levelMask = spec.levels?.length ? new Set(spec.levels.map((l) => (l === '' ? 0 : buffer.levelNames.id(l) + 1))) : undefined;
-  const streams = spec.streams?.length ? spec.streams : STREAM_KINDS;
-  let streamMask = 0;
-  for (const s of streams) streamMask |= 1 << STREAM_CODE[s];
-  // As typed (a trailing space can matter: "line " is not "lines"); only blank means no filter.
-  const q = spec.text?.trim() ? spec.text : undefined;
-  const text = q ? new RegExp(escapeRegExp(q), 'i') : undefined;
-  const cache: Int8Array[] = [new Int8Array(0)];
-  return {
-    fn,
-    envMask,
-    req,
-    levelMask,
-    streamMask,
-    text,
-    foldPlatform: Boolean(spec.foldPlatform),
-    requestMatches(r, names) {
-      if (!text) return true;
-      let c = cache[0]!;
-      if (r >= c.length) {
-        const grown = new Int8Array(Math.max(names.length, r + 1) * 2);
-        grown.set(c);
-        cache[0] = c = grown;
-      }
-      if (c[r] === 0) c[r] = text.test(names[r] ?? '') ? 1 : 2;
-      return c[r] === 1;
-    },
-  };
-}
-
-/** A growable list of positions (ascending), trimmed from the front as the ring evicts. */
-export class PosList {
-  private a: Float64Array;
-  private start = 0;
-  private n = 0;
-
-  constructor(initial = 1024) {
-    this.a = new Float64Array(initial);
-  }
-
-  get length(): number {
-    return this.n - this.start;
-  }
-
-  at(i: number): number {
-    return this.a[this.start + i]!;
-  }
-
-  push(pos: number): void {
-    if (this.n === this.a.length) {
-      const live = this.n - this.start;
-      // Compact when half of it is trimmed front, grow otherwise.
-      if (live * 2 <= this.a.length) this.a.copyWithin(0, this.start, this.n);
-      else {
-        const next = new Float64Array(this.a.length * 2);
-        next.set(this.a.subarray(this.start, this.n));
-        this.a = next;
-      }
-      this.start = 0;
-      this.n = live;
-    }
-    this.a[this.n++] = pos;
-  }
-
-  /** Puts `older` (ascending, all before the first) in front. */
-  prepend(older: PosList): void {
-    const k = older.length;
-    if (k === 0) return;
-    if (this.start >= k) {
-      this.start -= k;
-      for (let i = 0; i < k; i++) this.a[this.start + i] = older.at(i);
-      return;
-    }
-    const live = this.length;
-    const next = new Float64Array(Math.max(1024, (live + k) * 2));
-    for (let i = 0; i < k; i++) next[i] = older.at(i);
-    next.set(this.a.subarray(this.start, this.n), k);
-    this.a = next;
-    this.start = 0;
-    this.n = live + k;
-  }
-
-  /** Drops the leading positions below `pos` (evicted lines). */
-  trimBefore(pos: number): number {
-    const i = this.lowerBound(pos);
-    this.start += i;
-    return i;
-  }
-
-  /** The index of the first position ≥ pos. */
-  lowerBound(pos: number): number {
-    let lo = this.start;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.a[mid]! < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - this.start;
-  }
-
-  clear(): void {
-    this.start = 0;
-    this.n = 0;
-  }
-}

@@ -2,7 +2,8 @@
 // panel's filter, kept current incrementally (new lines are filtered as they
 // come, evicted ones trimmed from the front, older pages filtered and put in
 // front). Only a filter change or a buffer rebuild filters the whole ring.
-import { compileFilter, PosList, type CompiledFilter, type FilterSpec, type LogBuffer } from './buffer.js';
+import type { LogBuffer } from './buffer.js';
+import { compileFilter, type CompiledFilter, type FilterSpec } from './filter.js';
 
 export interface SyncResult {
   /** Matching lines added at the end since the last sync. */
@@ -91,5 +92,82 @@ export class LogView {
   /** The list index of a position (or of the first line after it). */
   indexOfPos(pos: number): number {
     return this.list.lowerBound(pos);
+  }
+}
+
+/** A growable list of positions (ascending), trimmed from the front as the ring evicts. */
+export class PosList {
+  private a: Float64Array;
+  private start = 0;
+  private n = 0;
+
+  constructor(initial = 1024) {
+    this.a = new Float64Array(initial);
+  }
+
+  get length(): number {
+    return this.n - this.start;
+  }
+
+  at(i: number): number {
+    return this.a[this.start + i]!;
+  }
+
+  push(pos: number): void {
+    if (this.n === this.a.length) {
+      const live = this.n - this.start;
+      // Compact when half of it is trimmed front, grow otherwise.
+      if (live * 2 <= this.a.length) this.a.copyWithin(0, this.start, this.n);
+      else {
+        const next = new Float64Array(this.a.length * 2);
+        next.set(this.a.subarray(this.start, this.n));
+        this.a = next;
+      }
+      this.start = 0;
+      this.n = live;
+    }
+    this.a[this.n++] = pos;
+  }
+
+  /** Puts `older` (ascending, all before the first) in front. */
+  prepend(older: PosList): void {
+    const k = older.length;
+    if (k === 0) return;
+    if (this.start >= k) {
+      this.start -= k;
+      for (let i = 0; i < k; i++) this.a[this.start + i] = older.at(i);
+      return;
+    }
+    const live = this.length;
+    const next = new Float64Array(Math.max(1024, (live + k) * 2));
+    for (let i = 0; i < k; i++) next[i] = older.at(i);
+    next.set(this.a.subarray(this.start, this.n), k);
+    this.a = next;
+    this.start = 0;
+    this.n = live + k;
+  }
+
+  /** Drops the leading positions below `pos` (evicted lines). */
+  trimBefore(pos: number): number {
+    const i = this.lowerBound(pos);
+    this.start += i;
+    return i;
+  }
+
+  /** The index of the first position ≥ pos. */
+  lowerBound(pos: number): number {
+    let lo = this.start;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.a[mid]! < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - this.start;
+  }
+
+  clear(): void {
+    this.start = 0;
+    this.n = 0;
   }
 }
