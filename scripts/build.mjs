@@ -132,6 +132,8 @@ async function buildRenderer() {
   const vite = spawn(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'renderer/vite.config.ts', '--outDir', tmp, '--emptyOutDir', '--logLevel', 'error'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Always React's production build: vitest sets NODE_ENV=test, which made vite bundle the development build.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   // Stopped mid-build (Ctrl+C, a launcher's SIGTERM): Vite stops too, and nothing half-made stays.
   const stop = (signal) => {
