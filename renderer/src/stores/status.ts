@@ -44,5 +44,7 @@ export function startStatus(): void {
       useStatus.setState((s) => ({ connection: 'reconnecting', downSince: s.downSince ?? Date.now() }));
     }
   });
+  // The socket may have opened before the listener above existed: say so now.
+  if (socket.connected) useStatus.setState({ connection: 'connected', downSince: undefined });
   void load();
 }
