@@ -74,6 +74,7 @@ export function createStreams(engine: Engine, ctx: HostContext): StreamSource & 
   };
   engine.events.on('event', onEvent);
   const offImages = engine.images.onStateChange(() => statusSoon());
+  const offSettings = engine.onSettingsChanged(() => statusSoon());
   const dockerTimer = setInterval(() => {
     void reporter.checkDocker().then((changed) => changed && statusSoon());
   }, DOCKER_CHECK_MS);
@@ -102,6 +103,7 @@ export function createStreams(engine: Engine, ctx: HostContext): StreamSource & 
       batchListeners.clear();
       offFunctions();
       offImages();
+      offSettings();
       engine.events.off('event', onEvent);
       clearInterval(dockerTimer);
       clearTimeout(statusTimer);

@@ -323,6 +323,14 @@ export class Engine {
 
   setForceCold(on: boolean): void {
     this.options.forceCold = on;
+    for (const l of this.settingsListeners) l();
+  }
+
+  private readonly settingsListeners = new Set<() => void>();
+  /** Told when a workbench-wide setting changed (force cold): the status view shows it. */
+  onSettingsChanged(listener: () => void): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
   }
 
   /** CreateFunction; `workbench`: what the window records of a function it made (its template). */
