@@ -208,11 +208,6 @@ export class TelemetryRecorder {
     this.dirty.clear();
   }
 
-  /** Lines are published with everything else (kept for callers that read history now). */
-  flushLines(): void {
-    this.flush();
-  }
-
   envChanged(rec: EnvRecord): void {
     this.dirty.add(rec);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);

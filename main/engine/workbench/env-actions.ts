@@ -14,7 +14,7 @@ export class EnvActions {
 
   /** The sequence a history read is current to: read before the query, so nothing after it is missed. */
   private page<T>(read: () => { items: T[]; more: boolean }): Page<T> {
-    this.engine.telemetry.flushLines();
+    this.engine.telemetry.flush();
     const seq = this.engine.bus.lastSeq;
     return { seq, ...read() };
   }
@@ -24,7 +24,7 @@ export class EnvActions {
   }
 
   invocation(requestId: string): InvocationDetail {
-    this.engine.telemetry.flushLines();
+    this.engine.telemetry.flush();
     const rec = this.engine.telemetryStore.invocation(requestId);
     if (!rec) throw new LambdaError('ResourceNotFoundException', `No invocation with request id ${requestId} is in the workbench's history.`);
     return rec;
@@ -44,7 +44,7 @@ export class EnvActions {
 
   metrics(p: CheckedParamsOf<'telemetry.metrics'>): MetricsView {
     if (p.to <= p.from) throw new WorkbenchError('InvalidParameters', 'The range is empty: `to` must be after `from`.', 'Pick a later end or an earlier start.');
-    this.engine.telemetry.flushLines();
+    this.engine.telemetry.flush();
     return this.engine.telemetryStore.metrics({ name: p.name, from: p.from, to: p.to, bucketMs: p.bucketMs });
   }
 

@@ -24,7 +24,7 @@ export class EnvTmp {
   }
 
   changes(envId: string): TmpChange[] {
-    this.engine.telemetry.flushLines();
+    this.engine.telemetry.flush();
     return this.engine.telemetryStore.tmpChanges(envId);
   }
 
