@@ -2,7 +2,7 @@
 // resume from a sequence with a gap when frames are no longer held, and a ring
 // bounded by the log text it holds as well as by frames.
 import { describe, expect, it } from 'vitest';
-import { TelemetryBus, type BusFrame } from '../../main/engine/telemetry/bus.js';
+import { RING_TEXT_CHARS, TelemetryBus, type BusFrame } from '../../main/engine/telemetry/bus.js';
 import type { LogLine } from '../../main/contract/telemetry.js';
 
 const control = (name: string) => ({ type: 'control' as const, change: 'updated' as const, name });
@@ -43,7 +43,7 @@ describe('telemetry bus', () => {
     const r = bus.since(0);
     expect(r.gap).toBeDefined();
     const held = r.frames.reduce((n, f) => n + (f.event.type === 'logs' ? f.event.lines.length * 1088 : 0), 0);
-    expect(held).toBeLessThanOrEqual(32 * 1024 * 1024);
+    expect(held).toBeLessThanOrEqual(RING_TEXT_CHARS);
     expect(r.frames.length).toBeGreaterThan(5);
     expect(r.frames.at(-1)!.seq).toBe(100);
   });

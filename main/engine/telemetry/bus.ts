@@ -30,8 +30,10 @@ const RING = 20_000;
 /**
  * Log text the ring may hold (characters): a frame is a batch of up to 2,000 lines, so a flood of
  * long lines would otherwise keep gigabytes for resumes. Past this the oldest frames are let go.
+ * Two invocations' worth of kept output (8 MB each): a window that reconnects within seconds resumes
+ * from the ring; one that missed more gets a gap and reads the rest from the store.
  */
-const RING_TEXT_CHARS = 32 * 1024 * 1024;
+export const RING_TEXT_CHARS = 16 * 1024 * 1024;
 /** Delivery batches at most this often: one message per subscriber per batch, however many events. */
 const DELIVER_MS = 50;
 

@@ -327,6 +327,8 @@ export class EnvTelemetry {
   /** Output of the runtime's processes (stream 1 stdout, 2 stderr), as it arrives. */
   output(stream: 1 | 2, text: string, requestId: string | undefined): void {
     const i = stream - 1;
+    const run = this.run;
+    if (run && run.droppedLines > 0 && requestId === run.requestId && (!this.partial[i] || this.partialRequest[i] === requestId)) return this.countDropped(i, text, run);
     let buf = this.partial[i] + text;
     // A partial line belongs to the invocation that was running when it began.
     const owner = this.partial[i] ? this.partialRequest[i] : requestId;
@@ -346,6 +348,39 @@ export class EnvTelemetry {
     }
     this.partial[i] = buf;
     this.partialRequest[i] = buf ? (first ? owner : requestId) : undefined;
+  }
+
+  /**
+   * Output of a run already past its cap: its lines are counted, never cut into strings (a function
+   * printing 1 GB prints a million lines, and a string for each only fed the garbage collector).
+   */
+  private countDropped(i: number, text: string, run: { droppedLines: number; droppedBytes: number }): void {
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl < 0) {
+      const partial = this.partial[i] + text;
+      if (partial.length <= LINE_MAX_CHARS) {
+        this.partial[i] = partial;
+        this.partialRequest[i] = this.run?.requestId;
+        return;
+      }
+      // A line longer than a line may be is one line (cut) where it is kept: here one line dropped.
+      run.droppedLines++;
+      run.droppedBytes += partial.length + 1;
+      this.partial[i] = '';
+      this.partialRequest[i] = undefined;
+      return;
+    }
+    run.droppedLines++;
+    run.droppedBytes += this.partial[i]!.length + nl + 1;
+    start = nl + 1;
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      run.droppedLines++;
+      run.droppedBytes += nl - start + 1;
+      start = nl + 1;
+    }
+    this.partial[i] = start < text.length ? text.slice(start) : '';
+    this.partialRequest[i] = this.partial[i] ? this.run?.requestId : undefined;
   }
 
   /** The platform's own lines (START, END, REPORT, INIT_*; or their JSON records). */
@@ -452,7 +487,8 @@ export class EnvTelemetry {
     if (text.endsWith('\r')) text = text.slice(0, -1);
     const bytes = text.length + 1;
     const run = requestId !== undefined && this.run?.requestId === requestId ? this.run : undefined;
-    if (run && run.bytes + bytes > INVOCATION_LOG_CAP_BYTES) {
+    // Once a line is dropped every later one is (the kept lines are the first ones, with no holes).
+    if (run && (run.droppedLines > 0 || run.bytes + bytes > INVOCATION_LOG_CAP_BYTES)) {
       run.droppedLines++;
       run.droppedBytes += bytes;
       return;

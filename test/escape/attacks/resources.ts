@@ -104,15 +104,18 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
   // Last in the file: before the log cap, this killed the server.
   attack(
     '1 GB of log output in one invocation',
-    "the invoke returns; the server lives; its RSS grows by less than 64 MB for the 1 GB (under 100 MB counting a 64 MB warm-up); the tail log (4 KB) and the kept log stream are bounded",
+    "the invoke returns; the server lives; its RSS grows by less than 64 MB for the 1 GB, and for a second 1 GB after it, at the peak too (nothing accumulates); the tail log (4 KB) and the kept log stream are bounded",
     async (observe) => {
       await deployOnce(bench, { name: 'log-bomb', source: 'log_bomb.py', memory: 3008, timeout: 120 });
       const fresh = serverRssMb(bench.server);
       // Warm: the env, the server's code paths and its buffers for large log frames exist before
       // measuring, so what is measured is what 1 GB more costs, not the first large log's setup.
+      // The warm-up's own cost is reported, not bounded: it is mostly V8 growing back a heap that its
+      // memory reducer shrank while the server was idle (heapTotal 26 MB after the attacks above, 56 MB
+      // in a server that ran this attack alone), plus what the design keeps (each invocation's first
+      // 8 MB of lines, the telemetry bus's resume ring).
       await run(bench, 'log-bomb', { mb: 64 });
       const before = serverRssMb(bench.server);
-      const started = Date.now();
       let peak = before;
       const sampler = setInterval(() => {
         try {
@@ -121,9 +124,13 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
           /* the server is gone: asserted below */
         }
       }, 50);
+      const started = Date.now();
       let out;
+      let afterFirst: number;
       try {
         out = await invoke(bench.client, 'log-bomb', { mb: 1024 });
+        afterFirst = serverRssMb(bench.server);
+        await invoke(bench.client, 'log-bomb', { mb: 1024 });
       } finally {
         clearInterval(sampler);
       }
@@ -132,20 +139,22 @@ export function resourceAttacks({ bench, attack, section }: EscapeSuite): void {
       observe({
         status: out.status,
         result: out.json,
-        seconds: (Date.now() - started) / 1000,
+        secondsFor2GB: (Date.now() - started) / 1000,
         tailLogBytes: out.log.length,
         logStreamChars: kept,
-        rssMb: { fresh: Math.round(fresh), afterWarm64Mb: Math.round(before), peak: Math.round(peak), after: Math.round(after) },
+        rssMb: { fresh: Math.round(fresh), afterWarm64Mb: Math.round(before), peak: Math.round(peak), afterFirstGB: Math.round(afterFirst), afterSecondGB: Math.round(after) },
       });
       expect(out.status).toBe(200);
       expect(out.functionError).toBeUndefined();
       expect(out.json).toEqual({ wroteMb: 1024 });
-      // 1 GB more costs less than 64 MB; everything, warm-up included, stays under 100 MB ("tens of MB").
-      expect(peak - before).toBeLessThan(64);
+      // 1 GB more costs less than 64 MB ("tens of MB"), and so do 2 GB, at their peak too: what the
+      // server keeps of a run's output is bounded, not proportional to it (measured: 19–21 MB for the
+      // first, 3–15 MB more for the second, the peak 31–36 MB over the warm server).
+      expect(afterFirst - before).toBeLessThan(64);
       expect(after - before).toBeLessThan(64);
-      expect(peak - fresh).toBeLessThan(100);
+      expect(peak - before).toBeLessThan(64);
       expect(out.log.length).toBeLessThanOrEqual(4096);
-      expect(kept).toBeLessThan(8 * 1024 * 1024); // both invokes' logs, each capped (1 MiB of output kept per invocation)
+      expect(kept).toBeLessThan(8 * 1024 * 1024); // all three invokes' logs, each capped (1 MiB of output kept per invocation)
       await bench.unharmed(observe);
     },
     150_000,
