@@ -414,8 +414,9 @@ async function main(): Promise<void> {
     await coldStarts('nodejs20.x', 'index.handler', HELLO_NODE, false);
   }
   if (ONLY.has('burst')) {
-    await burst(100, false);
-    await burst(300, true);
+    // BENCH_BURSTS=100 runs that burst alone (no 300, no shutdown check): for profiling one burst.
+    const sizes = process.env.BENCH_BURSTS?.split(',').map(Number) ?? [100, 300];
+    for (const n of sizes) await burst(n, n === 300);
   }
   // The window: first paint, its own overhead on a warm invoke, the bundle (bench/ui.ts).
   if (ONLY.has('ui')) await uiBench(emit);

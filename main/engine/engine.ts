@@ -311,7 +311,7 @@ export class Engine {
   private async openNetwork(): Promise<void> {
     const progress = this.options.progress;
     try {
-      this.network = await EnvNetwork.open(this.docker, this.workbenchId, { dns: this.options.outbound.dns, progress });
+      this.network = await EnvNetwork.open(this.docker, this.workbenchId, { dns: this.options.outbound.dns, progress, etcDir: this.runDir });
       this.outbound.networkUnavailable = this.network.unavailable;
       this.sandboxContext.network = this.network;
     } catch (err) {

@@ -320,7 +320,7 @@ export class DockerSandbox {
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges', SECCOMP_SECURITY_OPT],
       // rslave: the code's overlay, mounted on task and opt once the sandbox is taken, reaches the env.
-      Binds: [`${this.taskDir}:/var/task:ro${this.isolatedMounts ? ',rslave' : ''}`, `${this.optDir}:/opt:ro${this.isolatedMounts ? ',rslave' : ''}`, `${chanDir}:/run/lwb:ro`],
+      Binds: [`${this.taskDir}:/var/task:ro${this.isolatedMounts ? ',rslave' : ''}`, `${this.optDir}:/opt:ro${this.isolatedMounts ? ',rslave' : ''}`, `${chanDir}:/run/lwb:ro`, ...(net?.binds ?? [])],
       // Its own IPC namespace and no /dev/shm, as on Lambda.
       IpcMode: 'none',
       // Its own cgroup namespace: /proc/self/cgroup shows `/`, not the host's hierarchy.
@@ -338,7 +338,8 @@ export class DockerSandbox {
         WorkingDir: '/var/task',
         // The init takes the token out of its environment before anything else runs.
         Env: ['PATH=/var/lang/bin:/usr/local/bin:/usr/bin:/bin', `LWB_CHANNEL_TOKEN=${token}`],
-        NetworkDisabled: !net,
+        // Docker's networking is never set up: a networked env is plugged in by the workbench (network.ts).
+        NetworkDisabled: true,
         Labels: {
           [LABEL]: '1',
           [`${LABEL}.workbench`]: workbenchId,
@@ -352,10 +353,10 @@ export class DockerSandbox {
       await this.container.start();
       const info = await this.container.inspect();
       initPid(info.State?.Pid || undefined);
-      if (net) {
-        this.ip = info.NetworkSettings?.Networks?.[net.name]?.IPAddress || undefined;
-        if (!this.ip) throw new Error(`the container has no address on network ${net.name}`);
-      }
+      // Plugged into the workbench's network while the init says hello; both before any code runs.
+      const plugged = net && info.State?.Pid ? this.networkOrFail().plug(this.id, info.State.Pid) : undefined;
+      if (net && !plugged) throw new Error('the container has no process to plug into the network');
+      plugged?.then((ip) => (this.ip = ip), () => {}); // the address is given back at destroy even if the hello fails
       this.cgroup = info.State?.Pid ? CgroupControl.forPid(info.State.Pid) : null;
       if (disk) this.tmp = { image: join(this.diskDir, 'tmp.img'), pid: info.State?.Pid || undefined };
 
@@ -365,6 +366,7 @@ export class DockerSandbox {
           setTimeout(() => reject(new Error('the init did not connect (is the runtime image broken?)')), HELLO_TIMEOUT_MS).unref(),
         ),
       ]);
+      if (plugged) await plugged;
     } finally {
       initPid(undefined);
       server.close();
@@ -449,8 +451,11 @@ export class DockerSandbox {
     if (this.container) {
       try {
         await this.container.remove({ force: true, v: true });
+        // Its namespace, and so its end of the pair, is gone: the address may go to another env.
+        if (this.ip) this.ctx.network?.unplug(this.ip);
       } catch (err) {
         if (!isGone(err)) this.ctx.onRemoveError?.(this.container.id, err);
+        else if (this.ip) this.ctx.network?.unplug(this.ip);
       }
     }
     if (this.isolatedMounts) await Promise.all([unmount(this.taskDir), unmount(this.optDir)]);

@@ -43,7 +43,7 @@ const chain = (id12: string, part: 'IN' | 'FWD' | 'TO') => `LWB-${id12}-${part}`
 const CHAIN_RE = /^-N (LWB-([0-9a-f]{12})-(?:IN|FWD|TO))$/;
 
 /** The iptables binaries, found where root's PATH has them even if ours does not. */
-function tool(name: string): string {
+export function tool(name: string): string {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
