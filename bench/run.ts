@@ -12,6 +12,7 @@ import { docker, environments } from '../test/helpers/workbench.js';
 import { signedFetch, signHeaders, TEST_CREDENTIALS } from '../test/helpers/signed-fetch.js';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { ApiGuard, type AuthMode } from '../main/server/auth/guard.js';
 import { loadOrCreateCredentials } from '../main/server/auth/credentials.js';
 import { MAX_SYNC_PAYLOAD, readBody } from '../main/server/http-util.js';
@@ -297,16 +298,29 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
     warm.close();
     await new Promise((r) => setTimeout(r, 2000));
     const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-    const envListMs: number[] = [];
-    let probing = true;
-    const probe = (async () => {
-      while (probing) {
-        const t = hr();
-        await fetch(`${server.url}/_workbench/environments?function=burst`, { headers: auth }).then((r) => r.arrayBuffer());
-        envListMs.push(hr() - t);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    // The environments view is timed from a thread of its own: on the bench's thread the 300 requests'
+    // own handling held the timer 80+ ms at a time, and that is the client's delay, not the server's.
+    const probe = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+      const ms = [];
+      let on = true;
+      parentPort.on('message', () => (on = false));
+      (async () => {
+        while (on) {
+          const t = performance.now();
+          await fetch(workerData.url, { headers: workerData.headers }).then((r) => r.arrayBuffer());
+          ms.push(performance.now() - t);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        parentPort.postMessage(ms);
+      })();`,
+      { eval: true, workerData: { url: `${server.url}/_workbench/environments?function=burst`, headers: auth } },
+    );
+    await new Promise((r) => probe.once('online', r));
+    const probed = new Promise<number[]>((resolve, reject) => {
+      probe.once('message', resolve);
+      probe.once('error', reject);
+    });
     const cpu0 = machineBusySeconds();
     const t0 = hr();
     const firstAnswer: number[] = [];
@@ -330,8 +344,9 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       ),
     );
     const seconds = (hr() - t0) / 1000;
-    probing = false;
-    await probe;
+    probe.postMessage('stop');
+    const envListMs = await probed;
+    await probe.terminate();
     const events = (await (await fetch(`${server.url}/_workbench/events?function=burst`, { headers: auth })).json()) as { kind: string; from?: string | null; at: number }[];
     const created = events.filter((e) => e.kind === 'env.state' && e.from === null).map((e) => e.at).sort((a, b) => a - b);
     const queued = events.filter((e) => e.kind === 'queued').length;
@@ -349,7 +364,7 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       envs_created: created.length,
       envs_per_s: span > 0 ? round((created.length - 1) / span, 1) : null,
       served_by_freed_env: queued,
-      environments_view_ms: { p50: round(percentile(envListMs, 50), 1), max: round(envListMs[envListMs.length - 1]!, 1), n: envListMs.length },
+      environments_view_ms: { p50: round(percentile(envListMs, 50), 1), p90: round(percentile(envListMs, 90), 1), max: round(envListMs[envListMs.length - 1]!, 1), over_100: envListMs.filter((m) => m > 100).length, n: envListMs.length },
       // All cores' busy time during the burst (dockerd, runc, the inits, the server, the handlers'
       // little work) per env created: an upper bound on what one env creation costs the machine.
       machine_cpu_s_per_env: created.length ? round((machineBusySeconds() - cpu0) / created.length, 2) : null,

@@ -1,6 +1,7 @@
 // The engine: control plane, data plane and telemetry wired together for one
 // data directory. Plain Node (never imports electron): the Electron shell, the
 // headless server and the tests all drive this same object.
+import { detectHostPython } from './runtimes.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -299,6 +300,9 @@ export class Engine {
     const reaped = await reapOrphans(docker, engine.workbenchId, engine.logRemoveError);
     if (reaped > 0) engine.options.progress(`[sandbox] removed ${reaped} container(s) left by a workbench that died`);
     await engine.openNetwork();
+    // Which Python the host has is found once with a blocking spawn (40–70 ms on a busy machine): at
+    // start, not in the first status snapshot, which may come in the middle of a burst of invokes.
+    detectHostPython();
     engine.provisioned.restore();
     engine.linked.restore();
     // Events leased by a workbench that died are due again at once: nothing else uses this database.
