@@ -2,7 +2,7 @@
 // lean keep-alive client from this process and prints one JSON line per
 // figure. Medians and percentiles come from one run; see the README for the
 // latest figures and what each one means.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CreateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { LeanClient, invokeRequest } from './http-client.js';
@@ -12,7 +12,6 @@ import { docker, environments } from '../test/helpers/workbench.js';
 import { signedFetch, signHeaders, TEST_CREDENTIALS } from '../test/helpers/signed-fetch.js';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { ApiGuard, type AuthMode } from '../main/server/auth/guard.js';
 import { loadOrCreateCredentials } from '../main/server/auth/credentials.js';
 import { MAX_SYNC_PAYLOAD, readBody } from '../main/server/http-util.js';
@@ -298,29 +297,37 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
     warm.close();
     await new Promise((r) => setTimeout(r, 2000));
     const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-    // The environments view is timed from a thread of its own: on the bench's thread the 300 requests'
+    // The environments view is timed from a process of its own: on the bench's thread the 300 requests'
     // own handling held the timer 80+ ms at a time, and that is the client's delay, not the server's.
-    const probe = new Worker(
-      `const { parentPort, workerData } = require('node:worker_threads');
-      const ms = [];
-      let on = true;
-      parentPort.on('message', () => (on = false));
-      (async () => {
-        while (on) {
-          const t = performance.now();
-          await fetch(workerData.url, { headers: workerData.headers }).then((r) => r.arrayBuffer());
-          ms.push(performance.now() - t);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        parentPort.postMessage(ms);
-      })();`,
-      { eval: true, workerData: { url: `${server.url}/_workbench/environments?function=burst`, headers: auth } },
+    const probe = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const ms = [];
+        let on = true;
+        process.stdin.on('data', () => (on = false));
+        (async () => {
+          while (on) {
+            const t = performance.now();
+            await fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }).then((r) => r.arrayBuffer());
+            ms.push(performance.now() - t);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          process.stdout.write(JSON.stringify(ms));
+          process.exit(0);
+        })();`,
+        `${server.url}/_workbench/environments?function=burst`,
+        JSON.stringify(auth),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
     );
-    await new Promise((r) => probe.once('online', r));
+    let probeOut = '';
+    probe.stdout!.on('data', (d) => (probeOut += d));
     const probed = new Promise<number[]>((resolve, reject) => {
-      probe.once('message', resolve);
+      probe.once('exit', () => resolve(JSON.parse(probeOut || '[]') as number[]));
       probe.once('error', reject);
     });
+    await new Promise((r) => setTimeout(r, 300)); // its first answers come before the burst
     const cpu0 = machineBusySeconds();
     const t0 = hr();
     const firstAnswer: number[] = [];
@@ -344,9 +351,8 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       ),
     );
     const seconds = (hr() - t0) / 1000;
-    probe.postMessage('stop');
+    probe.stdin!.end('stop');
     const envListMs = await probed;
-    await probe.terminate();
     const events = (await (await fetch(`${server.url}/_workbench/events?function=burst`, { headers: auth })).json()) as { kind: string; from?: string | null; at: number }[];
     const created = events.filter((e) => e.kind === 'env.state' && e.from === null).map((e) => e.at).sort((a, b) => a - b);
     const queued = events.filter((e) => e.kind === 'queued').length;
