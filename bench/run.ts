@@ -382,7 +382,7 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       const until = Date.now() + 120_000;
       let containers = 0;
       while (Date.now() < until) {
-        containers = (await docker.listContainers({ all: true, filters: { label: ['lambda-workbench'] } })).length;
+        containers = (await docker.listContainers({ all: true, filters: { label: [`lambda-workbench.pid=${server.proc.pid}`] } })).length;
         if (containers >= 100) break;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -391,7 +391,8 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       const code = await server.stop();
       const stopMs = hr() - t;
       await Promise.all(hold);
-      const left = (await docker.listContainers({ all: true, filters: { label: ['lambda-workbench'] } })).length;
+      // This workbench's own (its pid's label): another workbench running on the machine is not a leftover.
+      const left = (await docker.listContainers({ all: true, filters: { label: [`lambda-workbench.pid=${server.proc.pid}`] } })).length;
       const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'BACK-FILE'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`${server.dataDir}/`)).length;
       emit('shutdown_sigint', { containers_before: containers, exit_code: code, seconds: round(stopMs / 1000, 1), containers_left: left, loop_devices_left: loops });
     }
