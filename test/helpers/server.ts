@@ -44,7 +44,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   const dataDir = opts.dataDir ?? tempDataDir();
   const proc = spawn(
     process.execPath,
-    [...(process.env.LWB_NODE_FLAGS ? process.env.LWB_NODE_FLAGS.split(' ') : []), '--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? []), ...(process.env.LWB_SERVER_ARGS ? process.env.LWB_SERVER_ARGS.split(' ') : [])],
+    ['--import', 'tsx', join(REPO, 'main/server/cli.ts'), 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
   started.add(proc);
