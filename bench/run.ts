@@ -379,10 +379,12 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       // Many envs, then SIGINT: nothing of the workbench may be left.
       await createFunction(client, { name: 'hold', timeout: 120, files: { 'index.js': 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 60_000)); return 1; };' } });
       const hold = Array.from({ length: 100 }, () => invokeOn(server.port, 'hold', auth, agent));
+      // This workbench's containers (its pid's label): another workbench running on the machine is not a leftover.
+      const ownContainers = async () => (await docker.listContainers({ all: true, filters: { label: [`lambda-workbench.pid=${server.proc.pid}`] } })).length;
       const until = Date.now() + 120_000;
       let containers = 0;
       while (Date.now() < until) {
-        containers = (await docker.listContainers({ all: true, filters: { label: [`lambda-workbench.pid=${server.proc.pid}`] } })).length;
+        containers = await ownContainers();
         if (containers >= 100) break;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -391,8 +393,7 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       const code = await server.stop();
       const stopMs = hr() - t;
       await Promise.all(hold);
-      // This workbench's own (its pid's label): another workbench running on the machine is not a leftover.
-      const left = (await docker.listContainers({ all: true, filters: { label: [`lambda-workbench.pid=${server.proc.pid}`] } })).length;
+      const left = await ownContainers();
       const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'BACK-FILE'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`${server.dataDir}/`)).length;
       emit('shutdown_sigint', { containers_before: containers, exit_code: code, seconds: round(stopMs / 1000, 1), containers_left: left, loop_devices_left: loops });
     }

@@ -1,7 +1,6 @@
 // The engine: control plane, data plane and telemetry wired together for one
 // data directory. Plain Node (never imports electron): the Electron shell, the
 // headless server and the tests all drive this same object.
-import { detectHostPython } from './runtimes.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +38,7 @@ import { LogArchive } from './telemetry/logs.js';
 import { TelemetryBus } from './telemetry/bus.js';
 import { TelemetryRecorder } from './telemetry/recorder.js';
 import { TelemetryStore, type RetentionOptions } from './telemetry/store.js';
+import { detectHostPython } from './runtimes.js';
 import type { InvocationSource } from '../contract/telemetry.js';
 
 export interface EngineOptions {

@@ -448,14 +448,15 @@ export class DockerSandbox {
       await this.ctx.network?.release(this.ip, this.policy).catch((err) => this.ctx.onRemoveError?.(`${this.containerId} (network rules)`, err));
     }
     if (this.container) {
+      let gone = true;
       try {
         await this.container.remove({ force: true, v: true });
-        // Its namespace, and so its end of the pair, is gone: the address may go to another env.
-        if (this.ip) this.ctx.network?.unplug(this.ip);
       } catch (err) {
-        if (!isGone(err)) this.ctx.onRemoveError?.(this.container.id, err);
-        else if (this.ip) this.ctx.network?.unplug(this.ip);
+        gone = isGone(err);
+        if (!gone) this.ctx.onRemoveError?.(this.container.id, err);
       }
+      // Its namespace, and so its end of the pair, is gone: the address may go to another env.
+      if (gone && this.ip) this.ctx.network?.unplug(this.ip);
     }
     if (this.isolatedMounts) await Promise.all([unmount(this.taskDir), unmount(this.optDir)]);
     // Off the event loop: a scratch disk's image is a large sparse file (its unlink took 57–325 ms).

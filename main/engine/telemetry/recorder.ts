@@ -354,14 +354,13 @@ export class EnvTelemetry {
    * Output of a run already past its cap: its lines are counted, never cut into strings (a function
    * printing 1 GB prints a million lines, and a string for each only fed the garbage collector).
    */
-  private countDropped(i: number, text: string, run: { droppedLines: number; droppedBytes: number }): void {
-    let start = 0;
+  private countDropped(i: number, text: string, run: { requestId: string; droppedLines: number; droppedBytes: number }): void {
     let nl = text.indexOf('\n');
     if (nl < 0) {
       const partial = this.partial[i] + text;
       if (partial.length <= LINE_MAX_CHARS) {
         this.partial[i] = partial;
-        this.partialRequest[i] = this.run?.requestId;
+        this.partialRequest[i] = run.requestId;
         return;
       }
       // A line longer than a line may be is one line (cut) where it is kept: here one line dropped.
@@ -373,14 +372,14 @@ export class EnvTelemetry {
     }
     run.droppedLines++;
     run.droppedBytes += this.partial[i]!.length + nl + 1;
-    start = nl + 1;
+    let start = nl + 1;
     while ((nl = text.indexOf('\n', start)) >= 0) {
       run.droppedLines++;
       run.droppedBytes += nl - start + 1;
       start = nl + 1;
     }
     this.partial[i] = start < text.length ? text.slice(start) : '';
-    this.partialRequest[i] = this.partial[i] ? this.run?.requestId : undefined;
+    this.partialRequest[i] = this.partial[i] ? run.requestId : undefined;
   }
 
   /** The platform's own lines (START, END, REPORT, INIT_*; or their JSON records). */
