@@ -28,10 +28,13 @@ describe('force cold', () => {
     expect(report(a.log)['Init Duration']).toBeDefined();
     expect(report(b.log)['Init Duration']).toBeDefined();
     await waitFor('the envs to be destroyed', async () => (await environments(server.url, 'always-cold')).length === 0);
+    // An env leaves the pool when it starts shutting down; its stream ends when it is gone.
+    const logs = async () => (await (await signedFetch(`${server.url}/_workbench/logs?function=always-cold`)).json()) as { name: string; text: string; ended: boolean }[];
+    await waitFor('both streams to end', async () => (await logs()).every((s) => s.ended));
     const created = (await events(server.url, 'always-cold')).filter((e) => e.kind === 'env.state' && e.from === null);
     expect(created.map((e) => e.cause)).toEqual(['forced-cold', 'forced-cold']);
     // Both envs are gone; their log streams are not (as CloudWatch keeps them).
-    const streams = (await (await signedFetch(`${server.url}/_workbench/logs?function=always-cold`)).json()) as { name: string; text: string; ended: boolean }[];
+    const streams = await logs();
     expect(streams.map((s) => s.name)).toEqual([a.json.stream, b.json.stream]);
     for (const s of streams) {
       expect(s.ended).toBe(true);
