@@ -122,6 +122,39 @@ export function networkAttacks({ bench, attack, section }: EscapeSuite): void {
     },
   );
 
+  attack(
+    "from an env with a network: rewrite its /etc/hosts and /etc/resolv.conf, give eth0 another env's address (netlink as `ip addr add` does, and ioctl), add a route, take the link down, open a raw socket, send from an address not its own (IP_FREEBIND, IP_TRANSPARENT)",
+    'every attempt fails (EACCES or EROFS for the files, EPERM for the link, the address, the route, the raw socket and IP_TRANSPARENT, EINVAL or ENETUNREACH for a connect from a foreign address); afterwards eth0 has its own address, both files are unchanged, the test internet still answers, and the host listener never accepted',
+    async (observe) => {
+      const inet = await startTestInternet();
+      let accepted = 0;
+      const listener = createServer((s) => {
+        accepted++;
+        s.destroy();
+      });
+      await new Promise<void>((r) => listener.listen(0, '0.0.0.0', r));
+      try {
+        await deployOnce(bench, { name: 'net-tamper', source: 'net_tamper.py', memory: 128 });
+        const r = await run(bench, 'net-tamper', { internet: inet.address, port: (listener.address() as AddressInfo).port });
+        observe({ ...r, listenerAccepted: accepted });
+        const t = r.tried as Record<string, string>;
+        for (const [what, result] of Object.entries(t)) expect(result, what).toMatch(/^E[A-Z]+$/);
+        expect(['EACCES', 'EROFS']).toContain(t['write /etc/hosts']);
+        expect(['EACCES', 'EROFS']).toContain(t['write /etc/resolv.conf']);
+        for (const what of ['netlink add address', 'netlink add route', 'ioctl set address', 'ioctl link down', 'raw packet socket', 'IP_TRANSPARENT']) expect(t[what], what).toBe('EPERM');
+        // The kernel finds no route from an address the env does not hold (EINVAL or ENETUNREACH by version).
+        expect(['EINVAL', 'ENETUNREACH']).toContain(t["connect from the gateway's address"]);
+        expect(['EINVAL', 'ENETUNREACH']).toContain(t["connect from another env's address"]);
+        expect(r.after).toEqual({ address: r.mine, hostsUnchanged: true, resolvUnchanged: true, internet: 'connected' });
+        expect(accepted).toBe(0);
+      } finally {
+        listener.close();
+        await inet.close();
+      }
+      await bench.unharmed(observe);
+    },
+  );
+
   /**
    * The request id of an invocation, from the line it prints, once the log stream shows it: an
    * invocation's block reaches the stream when it ends (telemetry/run-log.ts), so on a busy
