@@ -21,9 +21,7 @@
 // for its timeout. Rules go in through `iptables-restore --noflush`, one
 // process per change, with the same iptables (nft or legacy) Docker uses.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { hostCommand } from './host-commands.js';
-import { join } from 'node:path';
+import { hostCommand, hostTool as tool } from './host-commands.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -41,14 +39,6 @@ export const shortId = (workbenchId: string): string => workbenchId.slice(0, 12)
 export const bridgeName = (workbenchId: string): string => `lwb${shortId(workbenchId)}`;
 const chain = (id12: string, part: 'IN' | 'FWD' | 'TO') => `LWB-${id12}-${part}`;
 const CHAIN_RE = /^-N (LWB-([0-9a-f]{12})-(?:IN|FWD|TO))$/;
-
-/** The iptables binaries, found where root's PATH has them even if ours does not. */
-export function tool(name: string): string {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return name;
-}
 
 const REJECT_TCP = ['-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
 const REJECT_ANY = ['-j', 'REJECT', '--reject-with', 'icmp-port-unreachable'];

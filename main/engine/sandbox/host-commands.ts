@@ -21,6 +21,8 @@
 // cannot start at all (an Electron whose RunAsNode fuse is off), commands run
 // in this process as before, with a warning.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface HostCommandOptions {
@@ -320,4 +322,16 @@ export function hostCommand(file: string, args: string[], options?: HostCommandO
 /** Stops the helper process (it also goes by itself when this process exits); later commands start a new one. */
 export function closeHostCommands(): Promise<void> {
   return commands.close();
+}
+
+/**
+ * Where a host tool (iptables, ip, losetup, mkfs.ext4, mount…) is: the first of PATH's folders, then
+ * root's sbin and bin folders (Debian keeps these in /usr/sbin, which a normal user's PATH lacks),
+ * that has it; the bare name when none does (the caller's existence check then fails).
+ */
+export function hostTool(name: string): string {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return name;
 }

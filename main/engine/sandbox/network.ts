@@ -26,8 +26,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { processAlive } from '../process-alive.js';
-import { bridgeName, Firewall, firewallUnavailable, removeChains, shortId, tool, type NetworkPolicy } from './firewall.js';
-import { hostCommand } from './host-commands.js';
+import { bridgeName, Firewall, firewallUnavailable, removeChains, shortId, type NetworkPolicy } from './firewall.js';
+import { hostCommand, hostTool as tool } from './host-commands.js';
 import { LABEL } from './docker-sandbox.js';
 
 export type { NetworkPolicy } from './firewall.js';

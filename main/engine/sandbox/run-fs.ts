@@ -9,11 +9,11 @@
 // container through rslave propagation from the shared tmpfs, so ready
 // sandboxes still work. Elsewhere code is hard-linked as before.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostCommand } from './host-commands.js';
+import { hostCommand, hostTool } from './host-commands.js';
 
-const tool = (name: string): string => [`/usr/bin/${name}`, `/bin/${name}`].find((p) => existsSync(p)) ?? name;
+const tool = hostTool;
 const MOUNT = tool('mount');
 const UMOUNT = tool('umount');
 /** An empty bottom layer: an overlay without an upper directory needs two lower ones. */

@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, promises as fsp, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MountSettings } from 'dockerode';
-import { hostCommand } from './host-commands.js';
+import { hostCommand, hostTool } from './host-commands.js';
 
 // Through the helper: a spawn from this process stalls its event loop (host-commands.ts).
 const run = (file: string, args: string[]) => hostCommand(file, args);
@@ -35,7 +35,7 @@ export interface ScratchDisk {
 }
 
 /** e2fsprogs' and util-linux's tools, where Debian (merged /usr or not) puts them. */
-const tool = (name: string): string => [`/usr/sbin/${name}`, `/sbin/${name}`].find((p) => existsSync(p)) ?? `/usr/sbin/${name}`;
+const tool = hostTool;
 const MKFS = tool('mkfs.ext4');
 const DEBUGFS = tool('debugfs');
 const LOSETUP = tool('losetup');
