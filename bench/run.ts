@@ -4,6 +4,7 @@
 // latest figures and what each one means.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { CreateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { LeanClient, invokeRequest } from './http-client.js';
 import { startServer, removeDir, type RunningServer } from '../test/helpers/server.js';
@@ -299,17 +300,26 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
     const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
     // The environments view is timed from a process of its own: on the bench's thread the 300 requests'
     // own handling held the timer 80+ ms at a time, and that is the client's delay, not the server's.
+    // That process runs at nice -10 (when the bench may raise it): at nice 0 it waited its turn among
+    // the dozens of runnable runc, dockerd and INIT tasks, and its slow answers were 45-77 ms late
+    // leaving it while the server, timed inside, took 1-3 ms and its loop never stalled 25 ms.
     const probe = spawn(
       process.execPath,
       [
         '-e',
-        `const ms = [];
+        `const http = require('node:http');
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        const get = (url, headers) => new Promise((resolve, reject) => {
+          http.get(url, { agent, headers }, (res) => { res.resume(); res.on('end', resolve); }).on('error', reject);
+        });
+        const ms = [];
         let on = true;
         process.stdin.on('data', () => (on = false));
         (async () => {
+          const headers = JSON.parse(process.argv[2]);
           while (on) {
             const t = performance.now();
-            await fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }).then((r) => r.arrayBuffer());
+            await get(process.argv[1], headers);
             ms.push(performance.now() - t);
             await new Promise((r) => setTimeout(r, 100));
           }
@@ -321,6 +331,13 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
+    let probeNice = 0;
+    try {
+      setPriority(probe.pid!, -10);
+      probeNice = -10;
+    } catch {
+      // not root and no CAP_SYS_NICE: the probe runs at nice 0, and the figure says so
+    }
     let probeOut = '';
     probe.stdout!.on('data', (d) => (probeOut += d));
     const probed = new Promise<number[]>((resolve, reject) => {
@@ -370,7 +387,7 @@ async function burst(n: number, shutdownCheck: boolean): Promise<void> {
       envs_created: created.length,
       envs_per_s: span > 0 ? round((created.length - 1) / span, 1) : null,
       served_by_freed_env: queued,
-      environments_view_ms: { p50: round(percentile(envListMs, 50), 1), p90: round(percentile(envListMs, 90), 1), max: round(envListMs[envListMs.length - 1]!, 1), over_100: envListMs.filter((m) => m > 100).length, n: envListMs.length },
+      environments_view_ms: { probe_nice: probeNice, p50: round(percentile(envListMs, 50), 1), p90: round(percentile(envListMs, 90), 1), max: round(envListMs[envListMs.length - 1]!, 1), over_100: envListMs.filter((m) => m > 100).length, n: envListMs.length },
       // All cores' busy time during the burst (dockerd, runc, the inits, the server, the handlers'
       // little work) per env created: an upper bound on what one env creation costs the machine.
       machine_cpu_s_per_env: created.length ? round((machineBusySeconds() - cpu0) / created.length, 2) : null,
