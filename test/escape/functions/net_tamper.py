@@ -26,12 +26,8 @@ NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 0x1, 0x4, 0x200, 0x400
 
 
 def eth0_address():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        out = fcntl.ioctl(s.fileno(), SIOCGIFADDR, struct.pack('16s16x', b'eth0'))
-        return socket.inet_ntoa(out[20:24])
-    finally:
-        s.close()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        return socket.inet_ntoa(fcntl.ioctl(s.fileno(), SIOCGIFADDR, struct.pack('16s16x', b'eth0'))[20:24])
 
 
 def ifreq_addr(ip):
@@ -39,22 +35,16 @@ def ifreq_addr(ip):
 
 
 def ioctl(req, arg):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         fcntl.ioctl(s.fileno(), req, arg)
         return 'done'
-    finally:
-        s.close()
 
 
 def link_down():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         flags = struct.unpack('16sH', fcntl.ioctl(s.fileno(), SIOCGIFFLAGS, struct.pack('16s16x', b'eth0'))[:18])[1]
         fcntl.ioctl(s.fileno(), SIOCSIFFLAGS, struct.pack('16sH14x', b'eth0', flags & ~IFF_UP))
         return 'done'
-    finally:
-        s.close()
 
 
 def rtattr(kind, data):
@@ -63,19 +53,15 @@ def rtattr(kind, data):
 
 def netlink(kind, body):
     """Sends one rtnetlink request with an ack; the kernel's answer as an errno name ('done' for 0)."""
-    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-    try:
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as s:
         s.bind((0, 0))
-        msg = struct.pack('IHHII', 16 + len(body), kind, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 1, 0) + body
-        s.send(msg)
+        s.send(struct.pack('IHHII', 16 + len(body), kind, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 1, 0) + body)
         reply = s.recv(65536)
-        _, mtype = struct.unpack('IH', reply[:6])
-        if mtype != 2:  # NLMSG_ERROR carries the ack
-            return 'unexpected reply %d' % mtype
-        code = struct.unpack('i', reply[16:20])[0]
-        return 'done' if code == 0 else errname(-code)
-    finally:
-        s.close()
+    _, mtype = struct.unpack('IH', reply[:6])
+    if mtype != 2:  # NLMSG_ERROR carries the ack
+        return 'unexpected reply %d' % mtype
+    code = struct.unpack('i', reply[16:20])[0]
+    return 'done' if code == 0 else errname(-code)
 
 
 def add_address(ip):
@@ -92,26 +78,21 @@ def add_route(dest, gateway):
 
 def connect_from(source, target, port):
     """Connects with a source address that is not the env's own (IP_FREEBIND allows the bind)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.settimeout(3)
-    try:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(3)
         s.setsockopt(socket.SOL_IP, IP_FREEBIND, 1)
         s.bind((source, 0))
-        s.connect((target, port))
+        try:
+            s.connect((target, port))
+        except socket.timeout:
+            return 'TIMEOUT'
         return 'connected'
-    except socket.timeout:
-        return 'TIMEOUT'
-    finally:
-        s.close()
 
 
 def set_transparent():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_IP, IP_TRANSPARENT, 1)
         return 'done'
-    finally:
-        s.close()
 
 
 def raw_socket():
@@ -120,17 +101,15 @@ def raw_socket():
 
 
 def reach(host, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.settimeout(3)
-    try:
-        s.connect((host, port))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(3)
+        try:
+            s.connect((host, port))
+        except socket.timeout:
+            return 'TIMEOUT'
+        except OSError as e:
+            return errname(e.errno)
         return 'connected'
-    except socket.timeout:
-        return 'TIMEOUT'
-    except OSError as e:
-        return errname(e.errno)
-    finally:
-        s.close()
 
 
 def outcome(r):
