@@ -153,14 +153,16 @@ function sameToken(a: string, b: string): boolean {
  * peer's inode and /proc/<pid>/fd the inodes the init holds. Needs root
  * (the init is not dumpable); undefined where it cannot tell.
  */
-async function peerHeldBy(socket: Socket, pidOf: Promise<number | undefined>): Promise<boolean | undefined> {
+async function peerHeldBy(socket: Socket, sockPath: string, pidOf: Promise<number | undefined>): Promise<boolean | undefined> {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
   if (fd === undefined || fd < 0) return undefined;
   try {
     const local = readlinkSync(`/proc/self/fd/${fd}`).match(/^socket:\[(\d+)\]$/)?.[1];
     if (!local) return undefined;
     // ss runs (through the helper: host-commands.ts) while the container's pid is still being read.
-    const [{ stdout }, pid] = await Promise.all([hostCommand('ss', ['-xnH'], { maxBuffer: 16 * 1024 * 1024 }), pidOf]);
+    // Only the rows of this channel's path: every Unix socket of the host (dockerd's, containerd's,
+    // each shim's) is thousands of rows with a hundred envs, split and matched on this thread.
+    const [{ stdout }, pid] = await Promise.all([hostCommand('ss', ['-xnH', 'src', sockPath], { maxBuffer: 16 * 1024 * 1024 }), pidOf]);
     if (!pid) return undefined;
     // `u_str ESTAB 0 0 /path/host.sock <inode> * <peer inode>`: the inodes end the row (a path may hold spaces).
     const peer = stdout
@@ -270,7 +272,7 @@ export class DockerSandbox {
         channel.once('message', async (m: InitMessage) => {
           if (m.type !== 'hello') return refuse(`first frame was ${m.type}, not HELLO`);
           if (!sameToken(m.token, token)) return refuse('wrong channel token');
-          if (asRoot && (await peerHeldBy(socket, pid)) === false) {
+          if (asRoot && (await peerHeldBy(socket, sockPath, pid)) === false) {
             return refuse(`peer is not the container's init (pid ${await pid})`);
           }
           if (channel.isClosed || settled) return refuse('closed before it was accepted');
