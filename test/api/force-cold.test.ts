@@ -2,9 +2,8 @@
 // afterwards, and the event log says why; the destroyed envs' logs stay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { signedFetch } from '../helpers/signed-fetch.js';
 import { createFunction, invoke, report } from '../helpers/lambda.js';
-import { environments, events, waitFor } from '../helpers/workbench.js';
+import { environments, events, logStreams, waitFor } from '../helpers/workbench.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -29,12 +28,11 @@ describe('force cold', () => {
     expect(report(b.log)['Init Duration']).toBeDefined();
     await waitFor('the envs to be destroyed', async () => (await environments(server.url, 'always-cold')).length === 0);
     // An env leaves the pool when it starts shutting down; its stream ends when it is gone.
-    const logs = async () => (await (await signedFetch(`${server.url}/_workbench/logs?function=always-cold`)).json()) as { name: string; text: string; ended: boolean }[];
-    await waitFor('both streams to end', async () => (await logs()).every((s) => s.ended));
+    await waitFor('both streams to end', async () => (await logStreams(server.url, 'always-cold')).every((s) => s.ended));
     const created = (await events(server.url, 'always-cold')).filter((e) => e.kind === 'env.state' && e.from === null);
     expect(created.map((e) => e.cause)).toEqual(['forced-cold', 'forced-cold']);
     // Both envs are gone; their log streams are not (as CloudWatch keeps them).
-    const streams = await logs();
+    const streams = await logStreams(server.url, 'always-cold');
     expect(streams.map((s) => s.name)).toEqual([a.json.stream, b.json.stream]);
     for (const s of streams) {
       expect(s.ended).toBe(true);

@@ -32,10 +32,20 @@ export async function events(url: string, fn: string): Promise<EngineEventView[]
   return (await res.json()) as EngineEventView[];
 }
 
-export async function logText(url: string, fn: string): Promise<string> {
+export interface LogStreamView {
+  name: string;
+  text: string;
+  ended: boolean;
+}
+
+/** A function's log streams, one per env, live or ended (`/_workbench/logs`). */
+export async function logStreams(url: string, fn: string): Promise<LogStreamView[]> {
   const res = await signedFetch(`${url}/_workbench/logs?function=${fn}`);
-  const streams = (await res.json()) as { name: string; text: string }[];
-  return streams.map((s) => s.text).join('');
+  return (await res.json()) as LogStreamView[];
+}
+
+export async function logText(url: string, fn: string): Promise<string> {
+  return (await logStreams(url, fn)).map((s) => s.text).join('');
 }
 
 export const docker = new Docker();

@@ -11,9 +11,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostCommand, hostTool } from './host-commands.js';
+import { hostCommand, hostTool as tool } from './host-commands.js';
 
-const tool = hostTool;
 const MOUNT = tool('mount');
 const UMOUNT = tool('umount');
 /** An empty bottom layer: an overlay without an upper directory needs two lower ones. */

@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, promises as fsp, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MountSettings } from 'dockerode';
-import { hostCommand, hostTool } from './host-commands.js';
+import { hostCommand, hostTool as tool } from './host-commands.js';
 
 // Through the helper: a spawn from this process stalls its event loop (host-commands.ts).
 const run = (file: string, args: string[]) => hostCommand(file, args);
@@ -34,8 +34,7 @@ export interface ScratchDisk {
   mount: MountSettings;
 }
 
-/** e2fsprogs' and util-linux's tools, where Debian (merged /usr or not) puts them. */
-const tool = hostTool;
+/** e2fsprogs' and util-linux's tools (hostTool: PATH, then /usr/sbin, /sbin, /usr/bin, /bin). */
 const MKFS = tool('mkfs.ext4');
 const DEBUGFS = tool('debugfs');
 const LOSETUP = tool('losetup');
